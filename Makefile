@@ -1,0 +1,70 @@
+# sessionlab.tomcat_ha: `make lab` builds the local lab and runs the experiments; `make test` runs every check.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export ANSIBLE_FORCE_COLOR ?= $(if $(CI),0,1)
+export PY_COLORS ?= $(if $(CI),0,1)
+SCENARIOS ?= lab
+
+.PHONY: help prereq venv image lab lab-up lab-down test lint unit sanity build molecule bench clean
+
+help: ## list the targets
+	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+prereq: ## make sure the Docker engine (and test tools) are there; start or install them when possible
+	@scripts/prereq.sh --test
+
+$(VENV)/.installed: requirements.txt
+	@echo "venv: installing pinned tools into $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed ## create .venv from requirements.txt (reused while unchanged)
+
+image: prereq ## build the base and lab images when missing or changed
+	@images/build.sh >/dev/null
+
+lab-up: venv image ## start the four lab hosts and print their addresses
+	@ansible-playbook playbooks/lab_up.yml
+
+lab: venv image ## build the lab in containers, provision it and run every experiment
+	@ansible-playbook playbooks/lab.yml
+
+lab-down: venv ## remove the lab's containers and network (nothing else)
+	@ansible-playbook playbooks/lab_down.yml
+
+test: lint build unit sanity molecule ## lint, build, unit tests, sanity, Molecule scenarios
+
+lint: venv ## yamllint, ansible-lint (production profile, offline), ruff
+	yamllint --strict .
+	ansible-lint --offline
+	ruff check .
+	ruff format --check .
+
+build: venv ## build the collection tarball and check nothing but the collection went in
+	@rm -rf build/dist && mkdir -p build/dist
+	ansible-galaxy collection build --force --output-path build/dist
+	@scripts/check_build.sh build/dist/sessionlab-tomcat_ha-*.tar.gz
+
+unit: venv prereq ## pytest unit tests of the plugins (real nginx on loopback included)
+	pytest tests/unit
+
+sanity: venv ## ansible-test sanity, offline
+	scripts/sanity.sh
+
+molecule: venv image ## Molecule scenarios (SCENARIOS="lab default ...")
+	@for s in $(SCENARIOS); do echo "== molecule test -s $$s"; molecule test -s $$s || exit 1; done
+
+bench: venv prereq ## benchmarks (figures, not pass/fail)
+	python scripts/bench_probe.py
+
+clean: lab-down ## remove the lab, build outputs and reports (keeps images and .venv)
+	rm -rf build lab-report .pytest_cache .ruff_cache

@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Parse the session test page and summarise probe samples.
+
+Private helper (the leading underscore): the API may change without notice.
+Pure functions only, shared by the session_probe module, the session_id filters and the unit tests.
+Kept compatible with the oldest target Python ansible-core supports (no match statements, no X | Y types).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+# Element ids of the page contract (index.jsp) and the keys they map to (session.jsp uses the keys).
+HTML_FIELDS = (
+    ("server-name", "server"),
+    ("server-addr", "addr"),
+    ("session-id", "session_id"),
+    ("jvm-route", "jvm_route"),
+    ("session-count", "count"),
+    ("server-time", "time"),
+)
+# session_id may be missing: the probe then falls back to the session cookie.
+REQUIRED_FIELDS = ("server", "count")
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+class PageError(ValueError):
+    """The response body does not follow the page contract."""
+
+
+def split_session_id(value):
+    """Split a session ID at the FIRST dot, as Tomcat's JvmRouteBinderValve and httpd do.
+
+    Returns (base, route); route is '' when there is no dot.
+    """
+    base, _sep, route = value.partition(".")
+    return base, route
+
+
+def _element_text(body, element_id):
+    # Tolerant of attribute order and quoting: <tag ... id="x" ...>text</tag>.
+    pattern = re.compile(
+        r"<(?P<tag>[A-Za-z][A-Za-z0-9]*)\b[^>]*?\bid\s*=\s*(?P<q>[\"']?)" + re.escape(element_id) + r"(?P=q)(?=[\s/>])[^>]*>"
+        r"(?P<text>.*?)</(?P=tag)\s*>",
+        re.IGNORECASE | re.DOTALL,
+    )
+    match = pattern.search(body)
+    if match is None:
+        return None
+    return html.unescape(_TAG_RE.sub("", match.group("text"))).strip()
+
+
+def _count(value):
+    if isinstance(value, bool):
+        raise PageError("session count is not an integer: %r" % (value,))
+    try:
+        count = int(value)
+    except (TypeError, ValueError) as exc:
+        raise PageError("session count is not an integer: %r" % (value,)) from exc
+    if count < 1:
+        raise PageError("session count must be >= 1, got %d" % count)
+    return count
+
+
+def _finish(fields):
+    missing = [key for key in REQUIRED_FIELDS if fields.get(key) in (None, "")]
+    if missing:
+        raise PageError("page lacks %s" % ", ".join(missing))
+    fields["count"] = _count(fields["count"])
+    for key in ("server", "addr", "session_id", "jvm_route", "time"):
+        if fields.get(key) is not None:
+            fields[key] = str(fields[key])
+    return fields
+
+
+def parse_html(body):
+    """Parse index.jsp: the values of the elements with the contract ids."""
+    fields = {}
+    for element_id, key in HTML_FIELDS:
+        fields[key] = _element_text(body, element_id)
+    return _finish(fields)
+
+
+def parse_json(body):
+    """Parse session.jsp: a JSON object with the contract keys."""
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise PageError("body is not valid JSON: %s" % exc) from exc
+    if not isinstance(data, dict):
+        raise PageError("JSON body is not an object")
+    fields = {}
+    for _element_id, key in HTML_FIELDS:
+        fields[key] = data.get(key)
+    return _finish(fields)
+
+
+def parse_page(body, content_type=None, page_format="auto"):
+    """Parse a response body; page_format auto picks JSON when the Content-Type says so."""
+    if page_format == "auto":
+        page_format = "json" if content_type and "json" in content_type.lower() else "html"
+    if page_format == "json":
+        return parse_json(body)
+    if page_format == "html":
+        return parse_html(body)
+    raise ValueError("page_format must be auto, html or json, got %r" % (page_format,))
+
+
+def summarize(samples, cookies_given=False):
+    """Summarise samples (dicts with error, server, session_base, session_route, count).
+
+    Definitions (also in the module's RETURN):
+    - session_changes: successful samples whose session base differs from the previous successful one.
+    - counter_continued: at least one successful sample, each successful sample's count is the previous
+      successful sample's count + 1 (failed samples in between are ignored), and the first successful count
+      is 1 when the run started without cookies (any count >= 1 is accepted when cookies were given).
+    - counter_resets: successful samples whose count is not greater than the previous successful count
+      (a new session started, or a node answered with an older copy of the session).
+    """
+    ok = [s for s in samples if not s.get("error")]
+    sessions = []
+    backends = []
+    routes = []
+    changes = 0
+    resets = 0
+    continued = bool(ok)
+    if ok and not cookies_given and ok[0]["count"] != 1:
+        continued = False
+    previous = None
+    for sample in ok:
+        if sample["session_base"] not in sessions:
+            sessions.append(sample["session_base"])
+        if sample["server"] not in backends:
+            backends.append(sample["server"])
+        if sample["session_route"] not in routes:
+            routes.append(sample["session_route"])
+        if previous is not None:
+            if sample["session_base"] != previous["session_base"]:
+                changes += 1
+            if sample["count"] != previous["count"] + 1:
+                continued = False
+            if sample["count"] <= previous["count"]:
+                resets += 1
+        previous = sample
+    return {
+        "requests": len(samples),
+        "succeeded": len(ok),
+        "failed": len(samples) - len(ok),
+        "distinct_sessions": len(sessions),
+        "distinct_backends": len(backends),
+        "backends": backends,
+        "session_changes": changes,
+        "counter_continued": continued,
+        "counter_resets": resets,
+        "routes": routes,
+        "first_session": ok[0]["session_base"] if ok else None,
+        "last_session": ok[-1]["session_base"] if ok else None,
+        "last_count": ok[-1]["count"] if ok else None,
+    }

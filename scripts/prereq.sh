@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Make sure this machine can run the lab: a reachable Docker engine, debootstrap for the
+# base image fallback, and the host tools the unit tests use (nginx). Does nothing when all
+# is there; installs or starts what is missing when it can (root on a Debian-family host);
+# otherwise stops with one line saying what to do.
+set -euo pipefail
+
+say() { printf 'prereq: %s\n' "$*" >&2; }
+die() { printf 'prereq: error: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+is_debian() { command -v apt-get >/dev/null 2>&1 && [ -r /etc/debian_version ]; }
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then
+    apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+  || die "Python 3.11 or newer is needed as python3: install it and retry."
+
+need_pkgs=()
+command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+if [ "${1:-}" = "--test" ]; then
+  [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx-light)
+fi
+if ! docker info >/dev/null 2>&1 && ! command -v dockerd >/dev/null 2>&1; then
+  need_pkgs+=(docker.io)
+fi
+if [ "${#need_pkgs[@]}" -gt 0 ]; then
+  if is_root && is_debian; then
+    say "installing ${need_pkgs[*]} with apt-get"
+    apt_install "${need_pkgs[@]}" || die "apt-get could not install ${need_pkgs[*]}: check the package archive and retry."
+  else
+    die "missing ${need_pkgs[*]}: install them (as root: apt-get install ${need_pkgs[*]}) and retry."
+  fi
+fi
+
+if docker info >/dev/null 2>&1; then
+  exit 0
+fi
+if ! is_root; then
+  die "the Docker engine is not reachable: start it (sudo systemctl start docker) or add yourself to the docker group, then retry."
+fi
+say "the Docker engine is not running; starting dockerd in the background (log: /var/log/sessionlab-dockerd.log)"
+nohup dockerd >/var/log/sessionlab-dockerd.log 2>&1 &
+for _ in $(seq 1 60); do
+  if docker info >/dev/null 2>&1; then
+    say "dockerd is up"
+    exit 0
+  fi
+  sleep 1
+done
+die "dockerd did not come up within 60 s: read /var/log/sessionlab-dockerd.log."

@@ -1,0 +1,35 @@
+"""Read the local lab's host definition (inventories/local) for tests that reach containers directly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+INVENTORY = ROOT / "inventories" / "local" / "hosts.yml"
+
+
+def _walk(group: dict, groups: list[str], out: dict[str, dict]) -> None:
+    for name, hvars in (group.get("hosts") or {}).items():
+        entry = out.setdefault(name, {"vars": dict(hvars or {}), "groups": []})
+        entry["groups"].extend(groups)
+    for child, sub in (group.get("children") or {}).items():
+        _walk(sub or {}, [*groups, child], out)
+
+
+def lab_inventory() -> dict[str, dict]:
+    """Map each lab host to its inventory vars and groups."""
+    data = yaml.safe_load(INVENTORY.read_text())
+    out: dict[str, dict] = {}
+    _walk(data["all"], [], out)
+    return out
+
+
+def lab_hosts(group: str | None = None) -> dict[str, str]:
+    """Map inventory hostname to container name, optionally only for one group."""
+    return {
+        name: entry["vars"]["ansible_host"]
+        for name, entry in lab_inventory().items()
+        if group is None or group in entry["groups"]
+    }
