@@ -1,7 +1,9 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) 2026, sessionlab maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+
+# Ansible layout: DOCUMENTATION, EXAMPLES and RETURN come before the imports.
+# ruff: noqa: E402
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ DOCUMENTATION = r"""
 name: jvm_routes
 short_description: Map each backend to its Tomcat jvmRoute
 version_added: 0.1.0
-author: sessionlab maintainers
+author: sessionlab maintainers (@sessionlab)
 positional: _input, hostvars
 description:
   - Returns a dictionary from inventory hostname to the Tomcat C(jvmRoute) of that backend.
@@ -115,7 +117,9 @@ def check_unique_routes(filter_name, routes):
     owners = {}
     for host, route in routes.items():
         if route in owners:
-            raise AnsibleFilterError(f"{filter_name}: duplicate route {route!r} for hosts {owners[route]!r} and {host!r}")
+            raise AnsibleFilterError(
+                f"{filter_name}: duplicate route {route!r} for hosts {owners[route]!r} and {host!r}"
+            )
         owners[route] = host
 
 
@@ -134,30 +138,38 @@ def check_bool(filter_name, host, var, value):
     try:
         return boolean(value, strict=True)
     except TypeError as exc:
-        raise AnsibleFilterError(f"{filter_name}: {var} of {host!r} must be a boolean, got {value!r}", orig_exc=exc) from exc
+        raise AnsibleFilterError(
+            f"{filter_name}: {var} of {host!r} must be a boolean, got {value!r}", orig_exc=exc
+        ) from exc
 
 
-def jvm_routes(backends, hostvars=None, *, prefix="tomcat", override_var="tomcat_jvm_route"):
-    """{inventory_hostname: jvmRoute}; default prefix + 1-based index, a per-host override wins."""
-    name = "jvm_routes"
-    backends = check_hosts(name, backends)
-    hostvars = check_hostvars(name, hostvars, required=False)
+def build_routes(filter_name, backends, hostvars, prefix="tomcat", override_var="tomcat_jvm_route"):
+    """jvm_routes with errors named after the calling filter (balancer_members and cluster_members use it too)."""
+    backends = check_hosts(filter_name, backends)
+    hostvars = check_hostvars(filter_name, hostvars, required=False)
     if not isinstance(prefix, str):
-        raise AnsibleFilterError(f"{name}: prefix must be a string, got {prefix!r}")
+        raise AnsibleFilterError(f"{filter_name}: prefix must be a string, got {prefix!r}")
     if not isinstance(override_var, str) or not override_var:
-        raise AnsibleFilterError(f"{name}: override_var must be a variable name, got {override_var!r}")
+        raise AnsibleFilterError(f"{filter_name}: override_var must be a variable name, got {override_var!r}")
     routes = {}
     for index, host in enumerate(backends, start=1):
         route = f"{prefix}{index}"
         if hostvars is not None and host in hostvars:
-            override = host_vars(name, hostvars, host).get(override_var)
+            override = host_vars(filter_name, hostvars, host).get(override_var)
             if override is not None and override != "":
                 if not isinstance(override, str):
-                    raise AnsibleFilterError(f"{name}: {override_var} of {host!r} must be a string, got {override!r}")
+                    raise AnsibleFilterError(
+                        f"{filter_name}: {override_var} of {host!r} must be a string, got {override!r}"
+                    )
                 route = override
-        routes[host] = check_route(name, host, route)
-    check_unique_routes(name, routes)
+        routes[host] = check_route(filter_name, host, route)
+    check_unique_routes(filter_name, routes)
     return routes
+
+
+def jvm_routes(backends, hostvars=None, *, prefix="tomcat", override_var="tomcat_jvm_route"):
+    """{inventory_hostname: jvmRoute}; default prefix + 1-based index, a per-host override wins."""
+    return build_routes("jvm_routes", backends, hostvars, prefix=prefix, override_var=override_var)
 
 
 class FilterModule:

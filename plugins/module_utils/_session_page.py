@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) 2026, sessionlab maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -47,7 +46,9 @@ def split_session_id(value):
 def _element_text(body, element_id):
     # Tolerant of attribute order and quoting: <tag ... id="x" ...>text</tag>.
     pattern = re.compile(
-        r"<(?P<tag>[A-Za-z][A-Za-z0-9]*)\b[^>]*?\bid\s*=\s*(?P<q>[\"']?)" + re.escape(element_id) + r"(?P=q)(?=[\s/>])[^>]*>"
+        r"<(?P<tag>[A-Za-z][A-Za-z0-9]*)\b[^>]*?\sid\s*=\s*(?P<q>[\"']?)"
+        + re.escape(element_id)
+        + r"(?P=q)(?=[\s/>])[^>]*>"
         r"(?P<text>.*?)</(?P=tag)\s*>",
         re.IGNORECASE | re.DOTALL,
     )
@@ -59,20 +60,20 @@ def _element_text(body, element_id):
 
 def _count(value):
     if isinstance(value, bool):
-        raise PageError("session count is not an integer: %r" % (value,))
+        raise PageError(f"session count is not an integer: {value!r}")
     try:
         count = int(value)
     except (TypeError, ValueError) as exc:
-        raise PageError("session count is not an integer: %r" % (value,)) from exc
+        raise PageError(f"session count is not an integer: {value!r}") from exc
     if count < 1:
-        raise PageError("session count must be >= 1, got %d" % count)
+        raise PageError(f"session count must be >= 1, got {count}")
     return count
 
 
 def _finish(fields):
     missing = [key for key in REQUIRED_FIELDS if fields.get(key) in (None, "")]
     if missing:
-        raise PageError("page lacks %s" % ", ".join(missing))
+        raise PageError("page lacks {}".format(", ".join(missing)))
     fields["count"] = _count(fields["count"])
     for key in ("server", "addr", "session_id", "jvm_route", "time"):
         if fields.get(key) is not None:
@@ -93,7 +94,7 @@ def parse_json(body):
     try:
         data = json.loads(body)
     except ValueError as exc:
-        raise PageError("body is not valid JSON: %s" % exc) from exc
+        raise PageError(f"body is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise PageError("JSON body is not an object")
     fields = {}
@@ -110,7 +111,7 @@ def parse_page(body, content_type=None, page_format="auto"):
         return parse_json(body)
     if page_format == "html":
         return parse_html(body)
-    raise ValueError("page_format must be auto, html or json, got %r" % (page_format,))
+    raise ValueError(f"page_format must be auto, html or json, got {page_format!r}")
 
 
 def summarize(samples, cookies_given=False):

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) 2026, sessionlab maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,12 +12,10 @@ from __future__ import annotations
 import socket
 import time
 from email.utils import parsedate_to_datetime
-
 from urllib.error import HTTPError, URLError
 from urllib.parse import urljoin, urlparse
 
-from ansible.module_utils.urls import open_url
-
+from ansible.module_utils.urls import Request, make_context
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_page import (
     PageError,
     parse_page,
@@ -38,15 +35,15 @@ def validate_parameters(url, count, interval, timeout, page_format="auto"):
     """Raise ProbeParameterError with one clear sentence when a parameter is unusable."""
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ProbeParameterError("url must be an absolute http:// or https:// URL, got %r." % (url,))
+        raise ProbeParameterError(f"url must be an absolute http:// or https:// URL, got {url!r}.")
     if count < 1:
-        raise ProbeParameterError("count must be at least 1, got %d." % count)
+        raise ProbeParameterError(f"count must be at least 1, got {count}.")
     if interval < 0:
-        raise ProbeParameterError("interval must not be negative, got %s." % interval)
+        raise ProbeParameterError(f"interval must not be negative, got {interval}.")
     if timeout <= 0:
-        raise ProbeParameterError("timeout must be greater than 0, got %s." % timeout)
+        raise ProbeParameterError(f"timeout must be greater than 0, got {timeout}.")
     if page_format not in ("auto", "html", "json"):
-        raise ProbeParameterError("page_format must be auto, html or json, got %r." % (page_format,))
+        raise ProbeParameterError(f"page_format must be auto, html or json, got {page_format!r}.")
 
 
 def parse_set_cookie(header, now=None):
@@ -112,13 +109,18 @@ def _header_list(headers, name):
 
 def _error_text(exc):
     if isinstance(exc, URLError) and not isinstance(exc, HTTPError):
-        return "request failed: %s" % (exc.reason,)
-    if isinstance(exc, socket.timeout) or isinstance(exc, TimeoutError):
+        return f"request failed: {exc.reason}"
+    if isinstance(exc, (socket.timeout, TimeoutError)):
         return "request timed out"
-    return "request failed: %s" % (exc,)
+    return f"request failed: {exc}"
 
 
-def fetch_once(url, jar, headers, timeout, validate_certs, opener=open_url):
+def new_request(validate_certs=True):
+    """One urls.Request per run: its TLS context (CA bundle loading, ~50 ms) is built once, not per sample."""
+    return Request(context=make_context(validate_certs=validate_certs))
+
+
+def fetch_once(url, jar, headers, timeout, validate_certs, request):
     """GET url with the jar's cookies, following up to MAX_REDIRECTS redirects by hand.
 
     Redirects are followed here (not by urllib) so that a Set-Cookie on a 30x response reaches the jar.
@@ -129,11 +131,11 @@ def fetch_once(url, jar, headers, timeout, validate_certs, opener=open_url):
         request_headers = {"User-Agent": USER_AGENT}
         request_headers.update(headers or {})
         if jar:
-            request_headers["Cookie"] = "; ".join("%s=%s" % item for item in jar.items())
+            request_headers["Cookie"] = "; ".join("{}={}".format(*item) for item in jar.items())
         try:
-            response = opener(
+            response = request.open(
+                "GET",
                 url,
-                method="GET",
                 headers=request_headers,
                 timeout=timeout,
                 validate_certs=validate_certs,
@@ -146,7 +148,7 @@ def fetch_once(url, jar, headers, timeout, validate_certs, opener=open_url):
             if status in (301, 302, 303, 307, 308) and location:
                 url = urljoin(url, location)
                 continue
-            return status, None, None, cookies_set, "HTTP %d" % status
+            return status, None, None, cookies_set, f"HTTP {status}"
         except Exception as exc:  # pylint: disable=broad-except
             # Connection refused, reset, timeout, TLS errors: a failed sample, not a module failure.
             return None, None, None, cookies_set, _error_text(exc)
@@ -167,14 +169,14 @@ def fetch_once(url, jar, headers, timeout, validate_certs, opener=open_url):
         except LookupError:
             body = raw.decode("utf-8", errors="replace")
         return status, content_type, body, cookies_set, None
-    return None, None, None, cookies_set, "more than %d redirects" % MAX_REDIRECTS
+    return None, None, None, cookies_set, f"more than {MAX_REDIRECTS} redirects"
 
 
-def take_sample(index, url, jar, headers, timeout, validate_certs, page_format, cookie_name, opener=open_url):
+def take_sample(index, url, jar, headers, timeout, validate_certs, page_format, cookie_name, request):
     """One request: a sample dict as documented in the module's RETURN."""
     started = time.time()
     clock = time.monotonic()
-    status, content_type, body, cookies_set, error = fetch_once(url, jar, headers, timeout, validate_certs, opener)
+    status, content_type, body, cookies_set, error = fetch_once(url, jar, headers, timeout, validate_certs, request)
     elapsed_ms = round((time.monotonic() - clock) * 1000.0, 3)
     sample = {
         "index": index,
@@ -194,12 +196,12 @@ def take_sample(index, url, jar, headers, timeout, validate_certs, page_format, 
         try:
             page = parse_page(body, content_type, page_format)
         except PageError as exc:
-            sample["error"] = "unparseable page: %s" % exc
+            sample["error"] = f"unparseable page: {exc}"
         else:
             # The page shows the ID the server used; the cookie is the fallback for pages without it.
             session_id = page["session_id"] or jar.get(cookie_name)
             if not session_id:
-                sample["error"] = "unparseable page: no session-id on the page and no %s cookie" % cookie_name
+                sample["error"] = f"unparseable page: no session-id on the page and no {cookie_name} cookie"
                 return sample
             base, route = split_session_id(session_id)
             sample.update(
@@ -223,16 +225,20 @@ def run_probe(
     validate_certs=True,
     page_format="auto",
     cookie_name="JSESSIONID",
-    opener=open_url,
+    request=None,
     sleep=time.sleep,
 ):
     """Request url count times like a user refreshing a browser; return {samples, summary, cookies}."""
     validate_parameters(url, count, interval, timeout, page_format)
+    if request is None:
+        request = new_request(validate_certs)
     jar = dict(cookies or {})
     cookies_given = bool(jar)
     samples = []
     for index in range(count):
         if index and interval:
             sleep(interval)
-        samples.append(take_sample(index, url, jar, headers, timeout, validate_certs, page_format, cookie_name, opener))
+        samples.append(
+            take_sample(index, url, jar, headers, timeout, validate_certs, page_format, cookie_name, request)
+        )
     return {"samples": samples, "summary": summarize(samples, cookies_given=cookies_given), "cookies": jar}

@@ -1,8 +1,10 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright (c) 2026, sessionlab maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+
+# Ansible layout: DOCUMENTATION, EXAMPLES and RETURN come before the imports.
+# ruff: noqa: E402
 
 from __future__ import annotations
 
@@ -24,11 +26,14 @@ description:
     (redirects included). C(Path) and C(Domain) are not evaluated, all cookies go back to the probed site.
     A cookie with C(Max-Age=0) or an C(Expires) date in the past is deleted.
 author:
-  - sessionlab maintainers
+  - sessionlab maintainers (@sessionlab)
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
+    details: The probe only reads, so it sends its requests in check mode too.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 options:
   url:
@@ -181,7 +186,8 @@ samples:
       type: str
       sample: HTTP 503
 summary:
-  description: Figures over all samples. Only successful samples count, except in RV(summary.requests) and RV(summary.failed).
+  description:
+    - Figures over all samples. Only successful samples count, except in RV(summary.requests) and RV(summary.failed).
   returned: always
   type: dict
   contains:
@@ -265,7 +271,6 @@ cookies:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_probe import (
     ProbeParameterError,
     run_probe,
@@ -308,7 +313,7 @@ def main():
     if params["fail_on_all_errors"] and summary["succeeded"] == 0:
         errors = sorted({sample["error"] for sample in result["samples"]})
         module.fail_json(
-            msg="All %d requests to %s failed: %s." % (summary["requests"], params["url"], "; ".join(errors)),
+            msg=f"All {summary['requests']} requests to {params['url']} failed: {'; '.join(errors)}.",
             changed=False,
             **result,
         )

@@ -1,0 +1,244 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Loopback-only test servers: a throwaway nginx and a page server that follows the session page contract.
+
+Shared by the unit tests and scripts/bench_probe.py. Everything binds 127.0.0.1 (or ::1); nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+NGINX = os.environ.get("SESSIONLAB_NGINX", "/usr/sbin/nginx")
+NGINX_HINT = "install it with 'apt-get install -y nginx-light' (Debian 12) or set SESSIONLAB_NGINX / --nginx"
+
+
+def free_port(host="127.0.0.1"):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, host="127.0.0.1", timeout=10.0, process=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before listening on {host}:{port}")
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {host}:{port} after {timeout}s")
+
+
+class Nginx:
+    """Run the system nginx in the foreground (no master, no daemon) with everything in a temp directory.
+
+    http_block is the content of the http {} block; the temp paths, pid and logs are added here.
+    """
+
+    def __init__(self, http_block, binary=NGINX):
+        self.binary = binary
+        self.http_block = http_block
+        self.prefix = None
+        self.process = None
+
+    def __enter__(self):
+        if not (os.path.isfile(self.binary) and os.access(self.binary, os.X_OK)):
+            raise FileNotFoundError(f"nginx not found at {self.binary}: {NGINX_HINT}")
+        self.prefix = tempfile.mkdtemp(prefix="sessionlab-nginx-")
+        p = self.prefix
+        conf = os.path.join(p, "nginx.conf")
+        with open(conf, "w", encoding="utf-8") as handle:
+            handle.write(
+                f"worker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log info;\n"
+                "events { worker_connections 1024; }\n"
+                "http {\n  access_log off;\n"
+                f"  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n"
+                f"  fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n"
+                f"{self.http_block}\n}}\n"
+            )
+        check = subprocess.run(
+            [self.binary, "-t", "-p", p, "-c", conf, "-e", f"{p}/error.log"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check.returncode != 0:
+            raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            [self.binary, "-p", p, "-c", conf, "-e", f"{p}/error.log", "-g", "daemon off; master_process off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return self
+
+    def wait(self, *ports, host="127.0.0.1"):
+        for port in ports:
+            wait_for_port(port, host=host, process=self.process)
+
+    def error_log(self):
+        with open(os.path.join(self.prefix, "error.log"), encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+
+    def __exit__(self, *exc_info):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.prefix:
+            shutil.rmtree(self.prefix, ignore_errors=True)
+
+
+def http_get(host, port, path="/", source=None, timeout=5.0):
+    """A minimal HTTP/1.0 GET from a chosen source address; returns (status, body)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        if source:
+            sock.bind((source, 0))
+        sock.connect((host, port))
+        sock.sendall(f"GET {path} HTTP/1.0\r\nHost: test\r\n\r\n".encode("ascii"))
+        chunks = []
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    head, _sep, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return status, body.decode("utf-8", errors="replace")
+
+
+class PageServer:
+    """Threaded HTTP server on 127.0.0.1 that follows the session page contract, like Tomcat + session_app.
+
+    /index.jsp (HTML) and /session.jsp (JSON) count requests per session. A request whose JSESSIONID suffix
+    differs from self.route gets its ID rewritten to base.route with a new cookie (JvmRouteBinderValve).
+    Knobs: route/name (which "node" answers), fail_next (answer 503 that many times), forget_sessions()
+    (no replication: the next request starts a new session), /redirect (302 + cookie), /garbage (no contract).
+    """
+
+    def __init__(self, name="backend1.test", route="tomcat1"):
+        self.name = name
+        self.route = route
+        self.fail_next = 0
+        self.sessions = {}
+        self.requests = 0
+        self.lock = threading.Lock()
+        self.httpd = None
+        self.thread = None
+        self.port = None
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def forget_sessions(self):
+        with self.lock:
+            self.sessions.clear()
+
+    def handle(self, path, cookie_header):
+        """Return (status, headers, body) for a request; the session logic lives here."""
+        with self.lock:
+            self.requests += 1
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                return 503, [("Content-Type", "text/plain")], "Service Unavailable"
+            if path == "/redirect":
+                return 302, [("Location", "/index.jsp"), ("Set-Cookie", "seen=1; Path=/")], ""
+            if path == "/garbage":
+                return 200, [("Content-Type", "text/html")], "<html><body>It works!</body></html>"
+            if path not in ("/index.jsp", "/session.jsp", "/"):
+                return 404, [("Content-Type", "text/plain")], "Not Found"
+            cookies = {}
+            for part in (cookie_header or "").split(";"):
+                key, _sep, value = part.strip().partition("=")
+                if key:
+                    cookies[key] = value
+            headers = []
+            base, _dot, suffix = cookies.get("JSESSIONID", "").partition(".")
+            if base in self.sessions:
+                self.sessions[base] += 1
+                if suffix != self.route:
+                    headers.append(("Set-Cookie", f"JSESSIONID={base}.{self.route}; Path=/; HttpOnly"))
+            else:
+                base = uuid.uuid4().hex.upper()
+                self.sessions[base] = 1
+                headers.append(("Set-Cookie", f"JSESSIONID={base}.{self.route}; Path=/; HttpOnly"))
+            session_id = f"{base}.{self.route}"
+            count = self.sessions[base]
+            now = time.strftime("%a %b %d %H:%M:%S UTC %Y", time.gmtime())
+            addr = f"127.0.0.1:{self.port}"
+            if path == "/session.jsp":
+                headers.append(("Content-Type", "application/json"))
+                body = json.dumps(
+                    {
+                        "server": self.name,
+                        "addr": addr,
+                        "session_id": session_id,
+                        "jvm_route": self.route,
+                        "count": count,
+                        "time": now,
+                    }
+                )
+            else:
+                headers.append(("Content-Type", "text/html;charset=UTF-8"))
+                body = (
+                    "<html><head><title>Session test</title></head><body>\n"
+                    f'<div>On <span id="server-name">{self.name}</span></div>\n'
+                    f'<div id="server-addr">{addr}</div>\n'
+                    f'<div>SessionID = <span style="color:blue" id="session-id">{session_id}</span></div>\n'
+                    f'<div>jvmRoute = <span id="jvm-route">{self.route}</span></div>\n'
+                    f"<div>count = <span id='session-count'>{count}</span></div>\n"
+                    f'<div id="server-time">{now}</div>\n</body></html>\n'
+                )
+            return 200, headers, body
+
+    def __enter__(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are two writes: avoid the 40 ms delayed-ACK stall
+
+            def do_GET(self):  # noqa: N802 - http.server API
+                status, headers, body = server.handle(self.path.split("?")[0], self.headers.get("Cookie"))
+                data = body.encode("utf-8")
+                self.send_response(status)
+                for key, value in headers:
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
