@@ -36,7 +36,7 @@ lab-up: venv image ## start the four lab hosts and print their addresses
 	@ansible-playbook playbooks/lab_up.yml
 
 lab: venv image ## build the lab in containers, provision it and run every experiment
-	@ansible-playbook playbooks/lab.yml
+	@python scripts/lab.py $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
 lab-down: venv ## remove the lab's containers and network (nothing else)
 	@ansible-playbook playbooks/lab_down.yml

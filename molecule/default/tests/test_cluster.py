@@ -1,0 +1,37 @@
+"""nginx round robin in front of a Tomcat DeltaManager cluster."""
+
+from tests.lab_checks import fetch_through_balancer
+from tests.molecule_common import *  # noqa: F403 (shared checks run in every full-lab scenario)
+
+
+def test_nginx_serves_and_httpd_is_stopped(lb):  # noqa: F405
+    assert lb.service("nginx").is_running and lb.service("nginx").is_enabled
+    assert not lb.service("apache2").is_running
+    conf = lb.file("/etc/nginx/conf.d/sessionlab-balancer.conf").content_string
+    assert "upstream tomcats" in conf and "ip_hash" not in conf and "hash $cookie" not in conf
+    assert lb.run("nginx -t").rc == 0
+
+
+def test_cluster_in_each_host_with_its_own_receiver_address(backends):  # noqa: F405
+    for name, h in backends.items():
+        xml = h.file("/etc/tomcat10/server.xml").content_string
+        address = h.interface("eth0").addresses[0]
+        assert f'address="{address}"' in xml, name
+        assert xml.index("<Host ") < xml.index("<Cluster ") < xml.index("</Host>"), name
+        assert 'channelSendOptions="6"' in xml
+
+
+def test_each_backend_sees_the_other_as_member(backends):  # noqa: F405
+    addresses = {name: h.interface("eth0").addresses[0] for name, h in backends.items()}
+    for name, h in backends.items():
+        log = h.check_output("journalctl -q -o cat -u tomcat10 | grep 'Replication member added' || true")
+        for other, addr in addresses.items():
+            if other != name:
+                assert f"tcp://{{{addr.replace('.', ', ')}}}:4000" in log, (name, other)
+
+
+def test_round_robin_reaches_both_backends_with_one_session():
+    pages = fetch_through_balancer(8)
+    assert {p["server"] for p in pages} == set(BACKENDS)  # noqa: F405
+    assert len({p["session_id"].split(".")[0] for p in pages}) == 1
+    assert [p["count"] for p in pages] == list(range(1, 9))

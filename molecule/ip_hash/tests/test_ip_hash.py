@@ -1,0 +1,22 @@
+"""nginx ip_hash, no cluster: one client network always lands on the backend nginx's hash picks."""
+
+from tests.lab_checks import fetch_through_balancer
+from tests.molecule_common import *  # noqa: F403 (shared checks run in every full-lab scenario)
+
+
+def test_nginx_ip_hash_configured(lb):  # noqa: F405
+    conf = lb.file("/etc/nginx/conf.d/sessionlab-balancer.conf").content_string
+    assert "ip_hash;" in conf
+    assert lb.service("nginx").is_running
+
+
+def test_no_cluster_configured(backends):  # noqa: F405
+    for h in backends.values():
+        assert "<Cluster" not in h.file("/etc/tomcat10/server.xml").content_string
+
+
+def test_one_backend_one_session():
+    pages = fetch_through_balancer(8)
+    assert len({p["server"] for p in pages}) == 1
+    assert len({p["session_id"] for p in pages}) == 1
+    assert [p["count"] for p in pages] == list(range(1, 9))

@@ -1,0 +1,37 @@
+"""Helpers for the Molecule scenarios' testinfra tests: reach lab containers and the balancer."""
+
+from __future__ import annotations
+
+import json
+
+import testinfra
+
+from tests.lab_hosts import lab_hosts
+
+BACKENDS = lab_hosts("backends")
+BALANCER = next(iter(lab_hosts("balancers")))
+CLIENT = next(iter(lab_hosts("clients").values()))
+
+
+def host(container: str):
+    return testinfra.get_host(f"docker://{container}")
+
+
+def backend_hosts() -> dict[str, object]:
+    return {name: host(container) for name, container in BACKENDS.items()}
+
+
+def balancer_host():
+    return host(lab_hosts("balancers")[BALANCER])
+
+
+def fetch_through_balancer(requests: int, page: str = "session.jsp") -> list[dict]:
+    """From the client container, request the page through the balancer with one cookie jar."""
+    client = host(CLIENT)
+    jar = "/tmp/testinfra-jar"
+    client.run(f"rm -f {jar}")
+    pages = []
+    for _ in range(requests):
+        out = client.check_output(f"curl -fsS -c {jar} -b {jar} http://{BALANCER}/{page}")
+        pages.append(json.loads(out))
+    return pages

@@ -1,0 +1,60 @@
+"""Checks every full-lab Molecule scenario runs (imported by each scenario's test module)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.lab_checks import BACKENDS, BALANCER, CLIENT, backend_hosts, balancer_host, host
+
+ROUTES = {name: f"tomcat{i}" for i, name in enumerate(BACKENDS, 1)}
+
+
+@pytest.fixture(scope="module")
+def backends():
+    return backend_hosts()
+
+
+@pytest.fixture(scope="module")
+def lb():
+    return balancer_host()
+
+
+def test_tomcat_running_enabled_listening(backends):
+    for name, h in backends.items():
+        svc = h.service("tomcat10")
+        assert svc.is_running, name
+        assert svc.is_enabled, name
+        assert h.socket("tcp://0.0.0.0:8080").is_listening or h.socket("tcp://:::8080").is_listening, name
+
+
+def test_server_xml_has_the_computed_route_and_host(backends):
+    for name, h in backends.items():
+        xml = h.file("/etc/tomcat10/server.xml").content_string
+        assert f'jvmRoute="{ROUTES[name]}"' in xml, name
+        assert f'defaultHost="{name}"' in xml and f'<Host name="{name}" appBase="/data/webapps"' in xml, name
+
+
+def test_test_page_is_distributable(backends):
+    for h in backends.values():
+        assert "<distributable/>" in h.file("/data/webapps/ROOT/WEB-INF/web.xml").content_string
+
+
+def test_default_webapps_removed(backends):
+    for h in backends.values():
+        assert not h.file("/var/lib/tomcat10/webapps/ROOT").exists
+
+
+def test_lab_names_resolve_everywhere():
+    client = host(CLIENT)
+    for name in [*BACKENDS, BALANCER]:
+        assert client.run(f"getent hosts {name}").rc == 0, name
+
+
+def test_session_cookie_suffix_is_the_serving_backends_route():
+    from tests.lab_checks import fetch_through_balancer
+
+    for page in fetch_through_balancer(6):
+        assert re.fullmatch(r"[0-9A-F]+\.tomcat[0-9]+", page["session_id"]), page
+        assert page["session_id"].split(".", 1)[1] == ROUTES[page["server"]] == page["jvm_route"], page
