@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_FORCE_COLOR ?= $(if $(CI),0,1)
 export PY_COLORS ?= $(if $(CI),0,1)
-SCENARIOS ?= lab
+SCENARIOS ?= lab default ip_hash httpd_sticky
 
 .PHONY: help prereq venv image lab lab-up lab-down test lint unit sanity build molecule bench clean
 
@@ -48,6 +48,10 @@ lint: venv ## yamllint, ansible-lint (production profile, offline), ruff
 	ansible-lint --offline
 	ruff check .
 	ruff format --check .
+	@# The real-hosts inventory is only syntax-checked and listed here: its hosts are never contacted.
+	ansible-playbook -i inventories/lab site.yml --syntax-check
+	ansible-playbook -i inventories/lab site.yml --list-hosts
+	ansible-playbook -i inventories/lab playbooks/verify.yml --syntax-check
 
 build: venv ## build the collection tarball and check nothing but the collection went in
 	@rm -rf build/dist && mkdir -p build/dist

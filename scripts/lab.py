@@ -53,8 +53,10 @@ def main() -> int:
     if opts.only:
         unknown = set(opts.only) - {e["name"] for e in experiments}
         if unknown:
-            say(f"lab: unknown experiment {', '.join(sorted(unknown))}: pick from "
-                + ", ".join(e["name"] for e in experiments))
+            say(
+                f"lab: unknown experiment {', '.join(sorted(unknown))}: pick from "
+                + ", ".join(e["name"] for e in experiments)
+            )
             return 2
         experiments = [e for e in experiments if e["name"] in opts.only]
 
@@ -65,13 +67,19 @@ def main() -> int:
     if not ok:
         return 1
     hosts = subprocess.run(
-        ["docker", "ps", "--filter", "label=sessionlab.lab", "--format",
-         '{{.Label "sessionlab.host"}}\t{{.Names}}'],
-        capture_output=True, text=True, check=False).stdout.split("\n")
+        ["docker", "ps", "--filter", "label=sessionlab.lab", "--format", '{{.Label "sessionlab.host"}}\t{{.Names}}'],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split("\n")
     for line in sorted(h for h in hosts if h):
         name, container = line.split("\t")
-        addr = subprocess.run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
-                               container], capture_output=True, text=True, check=False).stdout.strip()
+        addr = subprocess.run(
+            ["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
         say(f"    {name:<20} {addr:<15} (container {container})")
 
     results = []
@@ -81,11 +89,15 @@ def main() -> int:
         extra = ["-e", f"tomcat_ha_balancer={exp['balancer']}", "-e", f"tomcat_ha_strategy={exp['strategy']}"]
         ok, timings[f"{name} provision"] = run_stage("provision", ["site.yml", *extra], logs / f"{name}.provision.log")
         if not ok:
-            results.append({"experiment": name, **exp, "error": f"provision failed, read {logs / (name + '.provision.log')}"})
+            results.append(
+                {"experiment": name, **exp, "error": f"provision failed, read {logs / (name + '.provision.log')}"}
+            )
             continue
         ok, timings[f"{name} verify"] = run_stage(
-            "verify", ["playbooks/verify.yml", *extra, "-e", f"tomcat_ha_experiment={name}",
-                       "-e", f"tomcat_ha_report_dir={out}"], logs / f"{name}.verify.log")
+            "verify",
+            ["playbooks/verify.yml", *extra, "-e", f"tomcat_ha_experiment={name}", "-e", f"tomcat_ha_report_dir={out}"],
+            logs / f"{name}.verify.log",
+        )
         result_file = results_dir / f"{name}.json"
         if result_file.exists():
             result = json.loads(result_file.read_text())
@@ -103,8 +115,10 @@ def main() -> int:
     say(table)
     say("")
     matched = sum(1 for r in results if r.get("matched"))
-    say(f"lab: {matched} of {len(results)} experiments matched their expectation in {timings['total']:.0f} s; "
-        f"report: {out / 'report.md'}")
+    say(
+        f"lab: {matched} of {len(results)} experiments matched their expectation in {timings['total']:.0f} s; "
+        f"report: {out / 'report.md'}"
+    )
     return 0 if matched == len(results) else 1
 
 

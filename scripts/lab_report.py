@@ -16,8 +16,13 @@ def yes_no(value) -> str:
 def row(result: dict) -> dict:
     """Flatten one experiment result into the table's columns."""
     if "error" in result:
-        return {"experiment": result["experiment"], "balancer": result.get("balancer", ""),
-                "strategy": result.get("strategy", ""), "error": result["error"], "matched": False}
+        return {
+            "experiment": result["experiment"],
+            "balancer": result.get("balancer", ""),
+            "strategy": result.get("strategy", ""),
+            "error": result["error"],
+            "matched": False,
+        }
     b, a = result["before"]["summary"], result["after"]["summary"]
     return {
         "experiment": result["experiment"],
@@ -37,18 +42,33 @@ def row(result: dict) -> dict:
     }
 
 
-HEADERS = ["experiment", "balancer", "strategy", "before: req/sess/backends", "stopped", "after: kept?",
-           "counter continued?", "failed req", "expected (before, kept)", "matched"]
+HEADERS = [
+    "experiment",
+    "balancer",
+    "strategy",
+    "before: req/sess/backends",
+    "stopped",
+    "after: kept?",
+    "counter continued?",
+    "failed req",
+    "expected (before, kept)",
+    "matched",
+]
 
 
 def cells(r: dict) -> list[str]:
     if "error" in r:
         return [r["experiment"], r["balancer"], r["strategy"], "-", "-", "-", "-", "-", r["error"], "NO"]
     return [
-        r["experiment"], r["balancer"], r["strategy"],
-        f'{r["before_requests"]}/{r["before_sessions"]}/{r["before_backends"]}',
-        r["stopped"], yes_no(r["kept_after"]), yes_no(r["counter_continued"]), str(r["after_failed"]),
-        f'{r["expected"]}, {yes_no(r["expected_kept"])}',
+        r["experiment"],
+        r["balancer"],
+        r["strategy"],
+        f"{r['before_requests']}/{r['before_sessions']}/{r['before_backends']}",
+        r["stopped"],
+        yes_no(r["kept_after"]),
+        yes_no(r["counter_continued"]),
+        str(r["after_failed"]),
+        f"{r['expected']}, {yes_no(r['expected_kept'])}",
         "yes" if r["matched"] else ("NO: " + r["stage_error"] if r.get("stage_error") else "NO"),
     ]
 
@@ -75,13 +95,13 @@ def markdown_table(rows: list[dict], pictures: dict[str, str]) -> str:
 
 def timeline_svg(result: dict) -> str:
     """Each request a point: time across, backend down; colour = session, ring = session change, red line = fault."""
-    samples = [("before", s) for s in result["before"]["samples"]] + [("after", s) for s in result["after"]["samples"]]
-    t0 = min(s["started"] for _, s in samples)
-    t1 = max(s["started"] for _, s in samples)
+    samples = result["before"]["samples"] + result["after"]["samples"]
+    t0 = min(s["started"] for s in samples)
+    t1 = max(s["started"] for s in samples)
     span = max(t1 - t0, 0.001)
-    lanes = sorted({s["server"] for _, s in samples if not s.get("error")}) + ["failed"]
+    lanes = sorted({s["server"] for s in samples if not s.get("error")}) + ["failed"]
     sessions: list[str] = []
-    for _, s in samples:
+    for s in samples:
         if not s.get("error") and s["session_base"] not in sessions:
             sessions.append(s["session_base"])
     left, right, top, lane_h = 150, 30, 50, 50
@@ -93,38 +113,47 @@ def timeline_svg(result: dict) -> str:
         return left + (t - t0) / span * plot_w
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'font-family="sans-serif" font-size="12">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
         f'<text x="{left}" y="22" font-size="15">{html.escape(result["experiment"])}: '
-        f'{html.escape(result["description"])}</text>',
+        f"{html.escape(result['description'])}</text>",
     ]
     for i, lane in enumerate(lanes):
         y = top + lane_h * i + lane_h / 2
         parts.append(f'<line x1="{left}" y1="{y}" x2="{width - right}" y2="{y}" stroke="#ddd"/>')
         parts.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end">{html.escape(lane)}</text>')
     fault_x = x(result["fault_started"])
-    parts.append(f'<line x1="{fault_x:.1f}" y1="{top - 10}" x2="{fault_x:.1f}" y2="{top + lane_h * len(lanes)}" '
-                 'stroke="red" stroke-width="2" stroke-dasharray="6,3"/>')
-    parts.append(f'<text x="{fault_x + 4:.1f}" y="{top - 14}" fill="red">{html.escape(result["fault"])} '
-                 f'{html.escape(result["faulted_backend"])}</text>')
+    parts.append(
+        f'<line x1="{fault_x:.1f}" y1="{top - 10}" x2="{fault_x:.1f}" y2="{top + lane_h * len(lanes)}" '
+        'stroke="red" stroke-width="2" stroke-dasharray="6,3"/>'
+    )
+    parts.append(
+        f'<text x="{fault_x + 4:.1f}" y="{top - 14}" fill="red">{html.escape(result["fault"])} '
+        f"{html.escape(result['faulted_backend'])}</text>"
+    )
     previous = None
-    for _, s in samples:
+    for s in samples:
         if s.get("error"):
             y = top + lane_h * (len(lanes) - 1) + lane_h / 2
             parts.append(f'<text x="{x(s["started"]):.1f}" y="{y + 4}" text-anchor="middle" fill="red">x</text>')
             continue
         y = top + lane_h * lanes.index(s["server"]) + lane_h / 2
         colour = PALETTE[sessions.index(s["session_base"]) % len(PALETTE)]
-        parts.append(f'<circle cx="{x(s["started"]):.1f}" cy="{y}" r="5" fill="{colour}">'
-                     f'<title>{html.escape(s["session_id"])} count={s["count"]}</title></circle>')
+        parts.append(
+            f'<circle cx="{x(s["started"]):.1f}" cy="{y}" r="5" fill="{colour}">'
+            f"<title>{html.escape(s['session_id'])} count={s['count']}</title></circle>"
+        )
         if previous is not None and previous != s["session_base"]:
             parts.append(f'<circle cx="{x(s["started"]):.1f}" cy="{y}" r="9" fill="none" stroke="black"/>')
         previous = s["session_base"]
     axis_y = top + lane_h * len(lanes) + 20
     parts.append(f'<text x="{left}" y="{axis_y}">0 s</text>')
     parts.append(f'<text x="{width - right}" y="{axis_y}" text-anchor="end">{span:.2f} s</text>')
-    parts.append(f'<text x="{left}" y="{axis_y + 22}">colour = session ({len(sessions)} in all); ring = session changed; '
-                 'x = failed request; red line = fault</text>')
+    parts.append(
+        f'<text x="{left}" y="{axis_y + 22}">colour = session ({len(sessions)} in all); ring = session changed; '
+        "x = failed request; red line = fault</text>"
+    )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

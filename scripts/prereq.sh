@@ -24,9 +24,6 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 
 need_pkgs=()
 command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
-if [ "${1:-}" = "--test" ]; then
-  [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx-light)
-fi
 if ! docker info >/dev/null 2>&1 && ! command -v dockerd >/dev/null 2>&1; then
   need_pkgs+=(docker.io)
 fi
@@ -36,6 +33,21 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
     apt_install "${need_pkgs[@]}" || die "apt-get could not install ${need_pkgs[*]}: check the package archive and retry."
   else
     die "missing ${need_pkgs[*]}: install them (as root: apt-get install ${need_pkgs[*]}) and retry."
+  fi
+fi
+
+# The unit tests run their own nginx on loopback; the package must not start a system-wide one.
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/sbin/nginx ]; then
+  if is_root && is_debian; then
+    say "installing nginx-light with apt-get (for the unit tests; its service is not started)"
+    no_start=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && no_start=1
+    fi
+    apt_install nginx-light || { [ "$no_start" -eq 0 ] || rm -f /usr/sbin/policy-rc.d; die "apt-get could not install nginx-light: check the package archive and retry."; }
+    [ "$no_start" -eq 0 ] || rm -f /usr/sbin/policy-rc.d
+  else
+    die "nginx is missing (the unit tests run it on loopback): install it (as root: apt-get install nginx-light) and retry."
   fi
 fi
 

@@ -12,8 +12,8 @@ venv="${VENV:-${repo_root}/.venv}"
 python_version="${SANITY_PYTHON:-3.11}"
 dest="${repo_root}/build/ansible_collections/sessionlab/tomcat_ha"
 
-# ansible-test bootstraps pip in the virtualenvs it creates for sanity tests with a script it downloads
-# from ci-files.testing.ansible.com (not reachable here). This stand-in does the same from the wheel in
+# ansible-test bootstraps pip in the virtualenvs it creates for sanity tests with a script it downloads;
+# that download is not reachable here. This stand-in does the same from the wheel in
 # ensurepip plus PyPI. The file name follows ansible-test's get-venv-packages pip version (24.2 in 2.19).
 pip_version="$("${venv}/bin/python" - <<'PY'
 import inspect

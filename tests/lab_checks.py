@@ -31,7 +31,7 @@ def fetch_through_balancer(requests: int, page: str = "session.jsp") -> list[dic
     jar = "/tmp/testinfra-jar"
     client.run(f"rm -f {jar}")
     pages = []
-    for _ in range(requests):
+    for _request in range(requests):
         out = client.check_output(f"curl -fsS -c {jar} -b {jar} http://{BALANCER}/{page}")
         pages.append(json.loads(out))
     return pages

@@ -1,24 +1,15 @@
-"""Checks every full-lab Molecule scenario runs (imported by each scenario's test module)."""
+"""Checks every full-lab Molecule scenario runs (imported by each scenario's test module).
+
+The fixtures they use (backends, lb) live in molecule/conftest.py.
+"""
 
 from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.lab_checks import BACKENDS, BALANCER, CLIENT, backend_hosts, balancer_host, host
+from tests.lab_checks import BACKENDS, BALANCER, CLIENT, host
 
 ROUTES = {name: f"tomcat{i}" for i, name in enumerate(BACKENDS, 1)}
-
-
-@pytest.fixture(scope="module")
-def backends():
-    return backend_hosts()
-
-
-@pytest.fixture(scope="module")
-def lb():
-    return balancer_host()
 
 
 def test_tomcat_running_enabled_listening(backends):

@@ -1,10 +1,19 @@
 """nginx round robin in front of a Tomcat DeltaManager cluster."""
 
 from tests.lab_checks import fetch_through_balancer
-from tests.molecule_common import *  # noqa: F403 (shared checks run in every full-lab scenario)
+from tests.molecule_common import (  # noqa: F401  pylint: disable=unused-import
+    # the checks every full-lab scenario runs, collected here
+    BACKENDS,
+    test_default_webapps_removed,
+    test_lab_names_resolve_everywhere,
+    test_server_xml_has_the_computed_route_and_host,
+    test_session_cookie_suffix_is_the_serving_backends_route,
+    test_test_page_is_distributable,
+    test_tomcat_running_enabled_listening,
+)
 
 
-def test_nginx_serves_and_httpd_is_stopped(lb):  # noqa: F405
+def test_nginx_serves_and_httpd_is_stopped(lb):
     assert lb.service("nginx").is_running and lb.service("nginx").is_enabled
     assert not lb.service("apache2").is_running
     conf = lb.file("/etc/nginx/conf.d/sessionlab-balancer.conf").content_string
@@ -12,7 +21,7 @@ def test_nginx_serves_and_httpd_is_stopped(lb):  # noqa: F405
     assert lb.run("nginx -t").rc == 0
 
 
-def test_cluster_in_each_host_with_its_own_receiver_address(backends):  # noqa: F405
+def test_cluster_in_each_host_with_its_own_receiver_address(backends):
     for name, h in backends.items():
         xml = h.file("/etc/tomcat10/server.xml").content_string
         address = h.interface("eth0").addresses[0]
@@ -21,7 +30,7 @@ def test_cluster_in_each_host_with_its_own_receiver_address(backends):  # noqa: 
         assert 'channelSendOptions="6"' in xml
 
 
-def test_each_backend_sees_the_other_as_member(backends):  # noqa: F405
+def test_each_backend_sees_the_other_as_member(backends):
     addresses = {name: h.interface("eth0").addresses[0] for name, h in backends.items()}
     for name, h in backends.items():
         log = h.check_output("journalctl -q -o cat -u tomcat10 | grep 'Replication member added' || true")
@@ -32,6 +41,6 @@ def test_each_backend_sees_the_other_as_member(backends):  # noqa: F405
 
 def test_round_robin_reaches_both_backends_with_one_session():
     pages = fetch_through_balancer(8)
-    assert {p["server"] for p in pages} == set(BACKENDS)  # noqa: F405
+    assert {p["server"] for p in pages} == set(BACKENDS)
     assert len({p["session_id"].split(".")[0] for p in pages}) == 1
     assert [p["count"] for p in pages] == list(range(1, 9))

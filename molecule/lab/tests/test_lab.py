@@ -31,6 +31,8 @@ def test_heartbeat_listens(host):
 def test_systemd_restarts_the_service_when_killed(host):
     before = host.check_output("systemctl show -p MainPID --value lab-heartbeat.service")
     host.run_expect([0], f"kill -9 {before}")
-    host.run_expect([0], "for i in $(seq 50); do systemctl is-active -q lab-heartbeat.service && break; sleep 0.2; done")
+    host.run_expect(
+        [0], "for i in $(seq 50); do systemctl is-active -q lab-heartbeat.service && break; sleep 0.2; done"
+    )
     after = host.check_output("systemctl show -p MainPID --value lab-heartbeat.service")
     assert after not in ("0", before)

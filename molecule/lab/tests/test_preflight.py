@@ -1,0 +1,102 @@
+"""Bad input stops site.yml in its preflight play, with one clear message, before anything changes.
+
+Runs the real site.yml against the bare lab hosts (this scenario installs no roles), once per check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+
+import pytest
+import testinfra
+import yaml
+
+from tests.lab_hosts import INVENTORY, ROOT, lab_hosts
+
+CASES = {
+    # id: (extra vars, text the failure message must contain)
+    "unknown-balancer": (
+        {"tomcat_ha_balancer": "apache"},
+        "tomcat_ha_balancer must be one of nginx, httpd (got apache)",
+    ),
+    "unknown-strategy": ({"tomcat_ha_strategy": "magic"}, "tomcat_ha_strategy must be one of"),
+    "strategy-not-on-balancer": (
+        {"tomcat_ha_balancer": "httpd", "tomcat_ha_strategy": "ip_hash"},
+        "strategy ip_hash is not offered on httpd",
+    ),
+    "hosts-group-missing": ({"lab_hosts_group": "nosuch"}, "lab_hosts: no address for group nosuch"),
+    "jdk-version": ({"jdk_version": "seventeen"}, "jdk: jdk_version must be a whole major version"),
+    "app-base-relative": (
+        {"session_app_base": "data/webapps"},
+        "session_app: session_app_base must be an absolute path",
+    ),
+    "tomcat-port": ({"tomcat_http_port": 70000}, "tomcat: tomcat_http_port (70000)"),
+    "duplicate-routes": ({"tomcat_jvm_route": "same"}, "jvm_routes"),
+    "route-with-dot": ({"tomcat_jvm_route": "tomcat.1"}, "tomcat.1"),
+    "cluster-manager": (
+        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_manager": "replicated"},
+        "tomcat: tomcat_cluster_manager must be delta or backup (got replicated)",
+    ),
+    "send-options": (
+        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_channel_send_options": "99"},
+        "tomcat_cluster_channel_send_options a Tribes option number",
+    ),
+    "multicast-address": (
+        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_mcast_address": "10.1.2.3"},
+        "tomcat: tomcat_cluster_mcast_address 10.1.2.3:44664 is not a multicast group",
+    ),
+    "receiver-auto": ({"tomcat_ha_strategy": "cluster", "tomcat_cluster_address": "auto"}, "auto"),
+    "receiver-loopback": ({"tomcat_ha_strategy": "cluster", "tomcat_cluster_address": "127.0.0.1"}, "127.0.0.1"),
+    "nginx-method": ({"nginx_balancer_method": "least_conn"}, "nginx_balancer: nginx_balancer_method must be one of"),
+    "httpd-sticky": (
+        {"tomcat_ha_balancer": "httpd", "httpd_balancer_sticky": "cookie"},
+        "httpd_balancer: httpd_balancer_sticky must be one of",
+    ),
+    "httpd-loadfactor": ({"tomcat_ha_balancer": "httpd", "balancer_member_weight": 101}, "101"),
+}
+
+
+def run_site(extra: dict, inventory: str | os.PathLike = INVENTORY.parent) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+    return subprocess.run(
+        ["ansible-playbook", "-i", str(inventory), "site.yml", "-e", json.dumps(extra)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def assert_failed_before_any_change(proc: subprocess.CompletedProcess, message: str) -> None:
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out[-3000:]
+    assert message in " ".join(out.split()), out[-3000:]
+    assert "Traceback" not in out, out[-3000:]
+    recap = re.findall(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", out, re.M)
+    assert recap, out[-3000:]
+    assert all(changed == "0" for _host, changed in recap), recap
+    # Nothing installed on the hosts either: no Tomcat, no balancer.
+    for container in lab_hosts().values():
+        h = testinfra.get_host(f"docker://{container}")
+        for pkg in ("tomcat10", "nginx", "apache2"):
+            assert not h.package(pkg).is_installed, (container, pkg)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_fails_in_preflight(case):
+    extra, message = CASES[case]
+    assert_failed_before_any_change(run_site(extra), message)
+
+
+def test_cluster_needs_two_backends(tmp_path):
+    data = yaml.safe_load(INVENTORY.read_text())
+    data["all"]["children"]["backends"]["hosts"].pop("backend2.qyh.com")
+    (tmp_path / "hosts.yml").write_text(yaml.safe_dump(data))
+    (tmp_path / "group_vars").symlink_to(INVENTORY.parent / "group_vars")
+    proc = run_site({"tomcat_ha_strategy": "cluster"}, tmp_path)
+    assert_failed_before_any_change(proc, "at least two: strategy cluster runs a cluster")
