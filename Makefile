@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_FORCE_COLOR ?= $(if $(CI),0,1)
 export PY_COLORS ?= $(if $(CI),0,1)
-SCENARIOS ?= lab default ip_hash httpd_sticky
+SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static
 
 .PHONY: help prereq venv image lab lab-up lab-down test lint unit sanity build molecule bench clean
 

@@ -1,0 +1,44 @@
+"""Each role's meta/argument_specs.yml documents exactly its defaults, with the same default values."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+ROLES = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "defaults" / "main.yml").exists())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_argument_specs_mirror_defaults(role):
+    defaults = yaml.safe_load((ROOT / "roles" / role / "defaults" / "main.yml").read_text()) or {}
+    spec = yaml.safe_load((ROOT / "roles" / role / "meta" / "argument_specs.yml").read_text())
+    options = spec["argument_specs"]["main"]["options"]
+    assert set(options) == set(defaults), f"{role}: specs and defaults differ: {set(options) ^ set(defaults)}"
+    for name, value in defaults.items():
+        assert options[name].get("default") == value, f"{role}: {name} default differs"
+        assert name.startswith(f"{role}_"), f"{role}: {name} is not prefixed with the role name"
+        if "choices" in options[name]:
+            assert value in options[name]["choices"], f"{role}: default of {name} is not one of its choices"
+
+
+def test_every_role_is_documented_and_linked_from_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for role in ROLES:
+        assert (ROOT / "docs" / "roles" / f"{role}.md").exists(), role
+        assert f"(docs/roles/{role}.md)" in readme, role
+
+
+def test_every_plugin_is_linked_from_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for doc in re.findall(r"\((docs/plugins/[a-z_]+\.md)\)", readme):
+        assert (ROOT / doc).exists(), doc
+    plugins = ROOT / "plugins"
+    names = [p.stem for p in (plugins / "modules").glob("*.py")]
+    names += [p.stem for p in (plugins / "filter").glob("*.yml")]
+    names += [p.stem for p in (plugins / "filter").glob("*.py") if p.stem != "session_id"]
+    for name in names:
+        assert f"`{name}`" in readme, name
