@@ -37,6 +37,8 @@ options:
     description:
       - The upstream's servers in configuration order. Each is a name, or a dictionary with C(name) (required),
         C(weight) (integer >= 1, default 1) and C(down) (boolean, default false).
+      - The output of the C(balancer_members) filter is accepted as it is; its C(host) is the server's name,
+        and a C(backup) member is refused, as nginx refuses it with C(ip_hash).
     type: list
     elements: raw
     required: true
@@ -92,6 +94,8 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 _NAME = "nginx_ip_hash"
 _SERVER_KEYS = {"name", "weight", "down"}
+# The keys of a balancer_members entry: its host is the server's name.
+_MEMBER_KEYS = {"host", "address", "port", "route", "weight", "down", "backup"}
 MAX_TRIES = 20  # nginx: if (++iphp->tries > 20) return round robin
 
 
@@ -112,6 +116,20 @@ def ip_hash_key(client):
     return list(packed[:3]) if address.version == 4 else list(packed)
 
 
+def _from_member(member):
+    """A balancer_members entry as an ip_hash server."""
+    unknown = set(member) - _MEMBER_KEYS
+    if unknown:
+        raise AnsibleFilterError(
+            f"{_NAME}: unknown balancer member keys {sorted(unknown)!r} in {member!r} (allowed: {sorted(_MEMBER_KEYS)})"
+        )
+    if member.get("backup"):
+        raise AnsibleFilterError(
+            f"{_NAME}: member {member.get('host')!r} is a backup, which nginx does not allow with ip_hash"
+        )
+    return {key: member[key] for key in ("weight", "down") if key in member} | {"name": member["host"]}
+
+
 def _servers(servers):
     if isinstance(servers, (str, bytes, Mapping)) or not isinstance(servers, (list, tuple)):
         raise AnsibleFilterError(f"{_NAME}: servers must be a list of names or dicts, got {servers!r}")
@@ -124,6 +142,8 @@ def _servers(servers):
             server = {"name": server}
         if not isinstance(server, Mapping):
             raise AnsibleFilterError(f"{_NAME}: a server must be a name or a dict, got {server!r}")
+        if "name" not in server and "host" in server:
+            server = _from_member(server)
         unknown = set(server) - _SERVER_KEYS
         if unknown:
             raise AnsibleFilterError(

@@ -102,3 +102,35 @@ def test_parse_error_is_chained():
     with pytest.raises(AnsibleFilterError) as err:
         nginx_ip_hash("nope", ["a"])
     assert isinstance(err.value.__cause__, ValueError)
+
+
+def test_accepts_balancer_members_output():
+    members = [
+        {
+            "host": "backend1.qyh.com",
+            "address": "backend1.qyh.com",
+            "port": 8080,
+            "route": "tomcat1",
+            "weight": 3,
+            "down": False,
+            "backup": False,
+        },
+        {
+            "host": "backend2.qyh.com",
+            "address": "backend2.qyh.com",
+            "port": 8080,
+            "route": "tomcat2",
+            "weight": 1,
+            "down": False,
+            "backup": False,
+        },
+    ]
+    plain = [{"name": "backend1.qyh.com", "weight": 3}, {"name": "backend2.qyh.com", "weight": 1}]
+    for client in ("10.1.2.3", "172.23.0.5", "192.168.200.7"):
+        assert nginx_ip_hash(client, members) == nginx_ip_hash(client, plain)
+
+
+def test_refuses_a_backup_member():
+    members = [{"host": "a", "backup": False}, {"host": "b", "backup": True}]
+    with pytest.raises(AnsibleFilterError, match="nginx_ip_hash: member 'b' is a backup"):
+        nginx_ip_hash("10.0.0.1", members)
