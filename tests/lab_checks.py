@@ -11,6 +11,8 @@ from tests.lab_hosts import lab_hosts
 BACKENDS = lab_hosts("backends")
 BALANCER = next(iter(lab_hosts("balancers")))
 CLIENT = next(iter(lab_hosts("clients").values()))
+# The routes the jvm_routes filter gives the backends by default, in inventory order.
+ROUTES = {name: f"tomcat{i}" for i, name in enumerate(BACKENDS, 1)}
 
 
 def host(container: str):

@@ -1,16 +1,6 @@
 """nginx round robin in front of a Tomcat DeltaManager cluster."""
 
-from tests.lab_checks import fetch_through_balancer
-from tests.molecule_common import (  # noqa: F401  pylint: disable=unused-import
-    # the checks every full-lab scenario runs, collected here
-    BACKENDS,
-    test_default_webapps_removed,
-    test_lab_names_resolve_everywhere,
-    test_server_xml_has_the_computed_route_and_host,
-    test_session_cookie_suffix_is_the_serving_backends_route,
-    test_test_page_is_distributable,
-    test_tomcat_running_enabled_listening,
-)
+from tests.lab_checks import BACKENDS, fetch_through_balancer
 
 
 def test_nginx_serves_and_httpd_is_stopped(lb):

@@ -1,16 +1,6 @@
 """httpd sticky ROUTEID with jvmRoute, no cluster."""
 
-from tests.lab_checks import fetch_through_balancer
-from tests.molecule_common import (  # noqa: F401  pylint: disable=unused-import
-    # the checks every full-lab scenario runs, collected here
-    ROUTES,
-    test_default_webapps_removed,
-    test_lab_names_resolve_everywhere,
-    test_server_xml_has_the_computed_route_and_host,
-    test_session_cookie_suffix_is_the_serving_backends_route,
-    test_test_page_is_distributable,
-    test_tomcat_running_enabled_listening,
-)
+from tests.lab_checks import ROUTES, fetch_through_balancer
 
 
 def test_httpd_serves_and_nginx_is_stopped(lb):
