@@ -24,6 +24,10 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 
 need_pkgs=()
 command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+# ansible-test sanity checks the shell scripts with shellcheck when it is there.
+if [ "${1:-}" = "--test" ]; then
+  command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
+fi
 if ! docker info >/dev/null 2>&1 && ! command -v dockerd >/dev/null 2>&1; then
   need_pkgs+=(docker.io)
 fi
