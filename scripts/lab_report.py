@@ -6,7 +6,10 @@ import html
 import json
 from pathlib import Path
 
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+
+def session_colour(index: int) -> str:
+    """A distinct colour per session, however many there are (hues a golden angle apart)."""
+    return f"hsl({index * 137.508 % 360:.0f}, 70%, {45 + 12 * (index // 8 % 2)}%)"
 
 
 def yes_no(value) -> str:
@@ -139,7 +142,7 @@ def timeline_svg(result: dict) -> str:
             parts.append(f'<text x="{x(s["started"]):.1f}" y="{y + 4}" text-anchor="middle" fill="red">x</text>')
             continue
         y = top + lane_h * lanes.index(s["server"]) + lane_h / 2
-        colour = PALETTE[sessions.index(s["session_base"]) % len(PALETTE)]
+        colour = session_colour(sessions.index(s["session_base"]))
         parts.append(
             f'<circle cx="{x(s["started"]):.1f}" cy="{y}" r="5" fill="{colour}">'
             f"<title>{html.escape(s['session_id'])} count={s['count']}</title></circle>"
