@@ -101,6 +101,12 @@ def test_module_fails_when_all_failed_only_if_asked(repo_root, page_server):
     assert len(result["samples"]) == 2
 
 
+def _debug(repo_root, expr):
+    """Render expr on localhost with the debug module, one line of JSON out."""
+    args = ["localhost", "-i", "localhost,", "-c", "local", "-m", "ansible.builtin.debug", "-a", f"msg={expr}", "-o"]
+    return _run(repo_root, [str(BIN / "ansible"), *args])
+
+
 def test_filters_in_a_template(repo_root):
     expr = (
         "{{ {'ids': ['ABC.tomcat1' | sessionlab.tomcat_ha.session_id_base,"
@@ -108,22 +114,7 @@ def test_filters_in_a_template(repo_root):
         " 'routes': ['a', 'b'] | sessionlab.tomcat_ha.jvm_routes(hostvars),"
         " 'hash': ('1.2.3.4' | sessionlab.tomcat_ha.nginx_ip_hash(['x', 'y'])).server} }}"
     )
-    result = _run(
-        repo_root,
-        [
-            str(BIN / "ansible"),
-            "localhost",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-m",
-            "ansible.builtin.debug",
-            "-a",
-            f"msg={expr}",
-            "-o",
-        ],
-    )
+    result = _debug(repo_root, expr)
     assert result.returncode == 0, result.stdout + result.stderr
     assert _oneline_json(result.stdout)["msg"] == {
         "ids": ["ABC", "tomcat1"],
@@ -134,21 +125,6 @@ def test_filters_in_a_template(repo_root):
 
 def test_filter_error_reaches_the_user(repo_root):
     expr = "{{ ['a', 'a'] | sessionlab.tomcat_ha.jvm_routes }}"
-    result = _run(
-        repo_root,
-        [
-            str(BIN / "ansible"),
-            "localhost",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-m",
-            "ansible.builtin.debug",
-            "-a",
-            f"msg={expr}",
-            "-o",
-        ],
-    )
+    result = _debug(repo_root, expr)
     assert result.returncode != 0
     assert "jvm_routes: duplicate backend hostname 'a'" in result.stdout + result.stderr
