@@ -66,18 +66,17 @@ _value:
     - {host: backend2, address: backend2, port: 8080, route: tomcat2, weight: 2, down: false, backup: true}
 """
 
-from collections.abc import Mapping
+from functools import partial
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.jvm_routes import (
-    build_routes,
     check_bool,
     check_hosts,
     check_hostvars,
     check_int,
-    check_route,
-    check_unique_routes,
     host_vars,
+    resolve_routes,
+    var_or_default,
 )
 
 
@@ -93,25 +92,11 @@ def balancer_members(backends, hostvars, *, routes=None, default_port=8080):
     backends = check_hosts(name, backends)
     hostvars = check_hostvars(name, hostvars, required=True)
     default_port = check_int(name, "(default)", "default_port", default_port, 1, 65535)
-    if routes is None:
-        routes = build_routes(name, backends, hostvars)
-    elif not isinstance(routes, Mapping):
-        raise AnsibleFilterError(f"{name}: routes must be a mapping of hostname to route, got {routes!r}")
-    else:
-        routes = dict(routes)
-        for host in backends:
-            if host not in routes:
-                raise AnsibleFilterError(f"{name}: routes has no route for backend {host!r}")
-            check_route(name, host, routes[host])
-        check_unique_routes(name, {host: routes[host] for host in backends})
+    routes = resolve_routes(name, backends, hostvars, routes)
 
     members = []
     for host in backends:
-        values = host_vars(name, hostvars, host)
-
-        def var(key, default, values=values):
-            value = values.get(key)
-            return default if value is None else value
+        var = partial(var_or_default, host_vars(name, hostvars, host))
 
         members.append(
             {

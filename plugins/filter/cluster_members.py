@@ -74,13 +74,12 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.jvm_routes import (
-    build_routes,
     check_hosts,
     check_hostvars,
     check_int,
-    check_route,
-    check_unique_routes,
     host_vars,
+    resolve_routes,
+    var_or_default,
 )
 
 
@@ -120,16 +119,7 @@ def cluster_members(backends, hostvars, *, default_port=4000, routes=None):
         raise AnsibleFilterError(f"{name}: a cluster needs at least two backends, got {backends!r}")
     hostvars = check_hostvars(name, hostvars, required=True)
     default_port = check_int(name, "(default)", "default_port", default_port, 1, 65535)
-    if routes is None:
-        routes = build_routes(name, backends, hostvars)
-    elif not isinstance(routes, Mapping):
-        raise AnsibleFilterError(f"{name}: routes must be a mapping of hostname to route, got {routes!r}")
-    else:
-        for host in backends:
-            if host not in routes:
-                raise AnsibleFilterError(f"{name}: routes has no route for backend {host!r}")
-            check_route(name, host, routes[host])
-        check_unique_routes(name, {host: routes[host] for host in backends})
+    routes = resolve_routes(name, backends, hostvars, routes)
 
     members = []
     endpoints = {}
@@ -146,8 +136,8 @@ def cluster_members(backends, hostvars, *, default_port=4000, routes=None):
                 )
             source, address = "ansible_default_ipv4.address", facts["address"]
         address = check_cluster_address(name, host, source, address)
-        port = values.get("tomcat_cluster_receiver_port")
-        port = check_int(name, host, "tomcat_cluster_receiver_port", default_port if port is None else port, 1, 65535)
+        port = var_or_default(values, "tomcat_cluster_receiver_port", default_port)
+        port = check_int(name, host, "tomcat_cluster_receiver_port", port, 1, 65535)
         if (address, port) in endpoints:
             raise AnsibleFilterError(
                 f"{name}: {host!r} and {endpoints[(address, port)]!r} share the cluster address {address}:{port}"

@@ -167,6 +167,26 @@ def build_routes(filter_name, backends, hostvars, prefix="tomcat", override_var=
     return routes
 
 
+def resolve_routes(filter_name, backends, hostvars, routes):
+    """The routes given (checked against the backends), or jvm_routes' defaults when routes is None."""
+    if routes is None:
+        return build_routes(filter_name, backends, hostvars)
+    if not isinstance(routes, Mapping):
+        raise AnsibleFilterError(f"{filter_name}: routes must be a mapping of hostname to route, got {routes!r}")
+    for host in backends:
+        if host not in routes:
+            raise AnsibleFilterError(f"{filter_name}: routes has no route for backend {host!r}")
+        check_route(filter_name, host, routes[host])
+    check_unique_routes(filter_name, {host: routes[host] for host in backends})
+    return dict(routes)
+
+
+def var_or_default(values, key, default):
+    """A host variable, or default when it is unset or null (a null variable counts as not set)."""
+    value = values.get(key)
+    return default if value is None else value
+
+
 def jvm_routes(backends, hostvars=None, *, prefix="tomcat", override_var="tomcat_jvm_route"):
     """{inventory_hostname: jvmRoute}; default prefix + 1-based index, a per-host override wins."""
     return build_routes("jvm_routes", backends, hostvars, prefix=prefix, override_var=override_var)
