@@ -65,7 +65,7 @@ sanity: venv ## ansible-test sanity, offline
 	scripts/sanity.sh
 
 molecule: venv image ## Molecule scenarios (SCENARIOS="lab default ...")
-	@for s in $(SCENARIOS); do echo "== molecule test -s $$s"; molecule test -s $$s || exit 1; done
+	@scripts/molecule_all.sh $(SCENARIOS)
 
 bench: venv prereq ## benchmarks (figures, not pass/fail)
 	python scripts/bench_probe.py
