@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import testinfra
 
@@ -37,3 +38,17 @@ def fetch_through_balancer(requests: int, page: str = "session.jsp") -> list[dic
         out = client.check_output(f"curl -fsS -c {jar} -b {jar} http://{BALANCER}/{page}")
         pages.append(json.loads(out))
     return pages
+
+
+def fetch_when_settled(requests: int, settled, within: float = 30.0) -> list[dict]:
+    """fetch_through_balancer until settled(pages) holds or `within` seconds have passed; the last pages.
+
+    The scenarios' experiment has just stopped and restored a backend: nginx leaves a failed server out
+    for its fail_timeout (10 s), so right after it the balancer may still avoid the restored backend.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        pages = fetch_through_balancer(requests)
+        if settled(pages) or time.monotonic() > deadline:
+            return pages
+        time.sleep(2)

@@ -1,8 +1,6 @@
 """nginx round robin in front of a Tomcat DeltaManager cluster."""
 
-import time
-
-from tests.lab_checks import BACKENDS, fetch_through_balancer
+from tests.lab_checks import BACKENDS, fetch_when_settled
 
 
 def test_nginx_serves_and_httpd_is_stopped(lb):
@@ -32,14 +30,7 @@ def test_each_backend_sees_the_other_as_member(backends):
 
 
 def test_round_robin_reaches_both_backends_with_one_session():
-    # The experiment (side effect) just stopped and restored a backend: nginx leaves a failed server out for
-    # its fail_timeout (10 s), so allow up to 30 s for both to be back in rotation.
-    deadline = time.monotonic() + 30
-    while True:
-        pages = fetch_through_balancer(8)
-        if {p["server"] for p in pages} == set(BACKENDS) or time.monotonic() > deadline:
-            break
-        time.sleep(2)
+    pages = fetch_when_settled(8, lambda pages: {p["server"] for p in pages} == set(BACKENDS))
     assert {p["server"] for p in pages} == set(BACKENDS)
     assert len({p["session_id"].split(".")[0] for p in pages}) == 1
     assert [p["count"] for p in pages] == list(range(1, 9))
