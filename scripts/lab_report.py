@@ -38,7 +38,7 @@ def row(result: dict) -> dict:
         "kept_after": result["observed"]["kept_after"],
         "counter_continued": a["counter_continued"] and result["observed"]["kept_after"],
         "after_failed": a["failed"],
-        "expected": "stable" if result["expected"]["stable_before"] else "changing",
+        "expected": {True: "stable", False: "changing", None: "either"}[result["expected"]["stable_before"]],
         "expected_kept": result["expected"]["kept_after"],
         "matched": result["matched"],
         "stage_error": result.get("stage_error"),

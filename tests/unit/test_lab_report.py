@@ -53,6 +53,15 @@ def test_row_and_table():
     assert lines[2].split()[0] == "x-test" and lines[2].rstrip().endswith("NO")
 
 
+def test_expectation_not_judged_shows_either():
+    unjudged = result(matched=True)
+    unjudged["expected"] = {"stable_before": None, "kept_after": False}
+    row = lab_report.row(unjudged)
+    assert row["expected"] == "either"
+    cells = lab_report.cells(row)
+    assert cells[-2:] == ["either, no", "yes"]
+
+
 def test_error_row_names_the_stage():
     row = lab_report.row({"experiment": "y", "balancer": "httpd", "strategy": "sticky", "error": "provision failed"})
     assert "provision failed" in lab_report.text_table([row])
