@@ -12,7 +12,7 @@ export ANSIBLE_FORCE_COLOR ?= $(if $(CI),0,1)
 export PY_COLORS ?= $(if $(CI),0,1)
 SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static
 
-.PHONY: help prereq venv image lab lab-up lab-down test lint unit sanity build molecule bench clean
+.PHONY: help prereq venv image lab faults lab-up lab-down test lint unit sanity build molecule bench clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,16 +30,19 @@ $(VENV)/.installed: requirements.txt
 venv: $(VENV)/.installed ## create .venv from requirements.txt (reused while unchanged)
 
 image: prereq ## build the base and lab images when missing or changed
-	@images/build.sh >/dev/null
+	@lab/images/build.sh >/dev/null
 
 lab-up: venv image ## start the four lab hosts and print their addresses
-	@ansible-playbook playbooks/lab_up.yml
+	@ansible-playbook lab/playbooks/lab_up.yml
 
-lab: venv image ## build the lab in containers, provision it and run every experiment
-	@python scripts/lab.py $(if $(ONLY),$(addprefix --only ,$(ONLY)))
+lab: venv image ## build the lab in containers, provision it and run every experiment under load
+	@python lab/lab.py $(if $(ONLY),$(addprefix --only ,$(ONLY)))
+
+faults: venv image ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load
+	@python lab/lab.py --faults $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
 lab-down: venv ## remove the lab's containers and network (nothing else)
-	@ansible-playbook playbooks/lab_down.yml
+	@ansible-playbook lab/playbooks/lab_down.yml
 
 test: lint build unit sanity molecule ## lint, build, unit tests, sanity, Molecule scenarios
 
@@ -58,8 +61,8 @@ build: venv ## build the collection tarball and check nothing but the collection
 	ansible-galaxy collection build --force --output-path build/dist
 	@scripts/check_build.sh build/dist/sessionlab-tomcat_ha-*.tar.gz
 
-unit: venv prereq ## pytest unit tests of the plugins (real nginx on loopback included)
-	pytest tests/unit
+unit: venv prereq ## pytest unit tests of the plugins (real nginx on loopback included) and of the lab tooling
+	pytest tests/unit lab/tests
 
 sanity: venv ## ansible-test sanity, offline
 	scripts/sanity.sh

@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 import json
+import os
 import time
+from pathlib import Path
 
 import testinfra
+import yaml
 
 from tests.lab_hosts import lab_hosts
 
 BACKENDS = lab_hosts("backends")
 BALANCER = next(iter(lab_hosts("balancers")))
 CLIENT = next(iter(lab_hosts("clients").values()))
-# The routes the jvm_routes filter gives the backends by default, in inventory order.
-ROUTES = {name: f"tomcat{i}" for i, name in enumerate(BACKENDS, 1)}
+
+
+def scenario_vars() -> dict:
+    """The variables the running Molecule scenario gives every host (its molecule.yml group_vars all)."""
+    directory = os.environ.get("MOLECULE_SCENARIO_DIRECTORY")
+    if not directory:
+        return {}
+    config = yaml.safe_load((Path(directory) / "molecule.yml").read_text()) or {}
+    return ((config.get("provisioner") or {}).get("inventory") or {}).get("group_vars", {}).get("all", {})
+
+
+def routes(prefix: str | None = None) -> dict[str, str]:
+    """The routes the jvm_routes filter gives the backends, in inventory order, with the scenario's prefix."""
+    prefix = prefix or scenario_vars().get("tomcat_ha_route_prefix", "tomcat")
+    return {name: f"{prefix}{i}" for i, name in enumerate(BACKENDS, 1)}
+
+
+ROUTES = routes()
 
 
 def host(container: str):

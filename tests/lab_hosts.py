@@ -1,4 +1,4 @@
-"""Read the local lab's host definition (inventories/local) for tests that reach containers directly."""
+"""Read the local lab's host definition (lab/inventory) for tests that reach containers directly."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-INVENTORY = ROOT / "inventories" / "local" / "hosts.yml"
+INVENTORY = ROOT / "lab" / "inventory" / "hosts.yml"
 
 
 def _walk(group: dict, groups: list[str], out: dict[str, dict]) -> None:

@@ -26,6 +26,14 @@ def test_server_xml_has_the_computed_route_and_host(backends):
         assert f'defaultHost="{name}"' in xml and f'<Host name="{name}" appBase="/data/webapps"' in xml, name
 
 
+def test_no_fault_is_left_behind(backends):
+    # verify.yml restores the faulted backend in an always: path: no nftables table, no timer, no frozen JVM.
+    for name, h in backends.items():
+        assert h.run("nft list table inet tomcat_ha_fault").rc != 0, name
+        assert not h.service("tomcat-ha-fault-heal.timer").is_running, name
+        assert "T" not in h.check_output("ps -o stat= -C java"), name
+
+
 def test_test_page_is_distributable(backends):
     for h in backends.values():
         assert "<distributable/>" in h.file("/data/webapps/ROOT/WEB-INF/web.xml").content_string
@@ -46,5 +54,5 @@ def test_session_cookie_suffix_is_the_serving_backends_route():
     from tests.lab_checks import fetch_through_balancer
 
     for page in fetch_through_balancer(6):
-        assert re.fullmatch(r"[0-9A-F]+\.tomcat[0-9]+", page["session_id"]), page
+        assert re.fullmatch(r"[0-9A-F]+\.[A-Za-z]+[0-9]+", page["session_id"]), page
         assert page["session_id"].split(".", 1)[1] == ROUTES[page["server"]] == page["jvm_route"], page

@@ -69,7 +69,7 @@ _value:
 from functools import partial
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.sessionlab.tomcat_ha.plugins.filter.jvm_routes import (
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._topology import (
     check_bool,
     check_hosts,
     check_hostvars,

@@ -73,7 +73,7 @@ import ipaddress
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.sessionlab.tomcat_ha.plugins.filter.jvm_routes import (
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._topology import (
     check_hosts,
     check_hostvars,
     check_int,

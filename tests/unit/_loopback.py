@@ -133,12 +133,22 @@ class PageServer:
     differs from self.route gets its ID rewritten to base.route with a new cookie (JvmRouteBinderValve).
     Knobs: route/name (which "node" answers), fail_next (answer 503 that many times), forget_sessions()
     (no replication: the next request starts a new session), /redirect (302 + cookie), /garbage (no contract).
+    For load tests: delay_next requests wait delay seconds before answering; close_next requests get the
+    connection closed without a response (applied first when close_applies, i.e. the counter went up but the
+    client never heard); stale_next requests to an existing session are answered from a stale copy (the
+    counter does not go up: the update is lost).
     """
 
-    def __init__(self, name="backend1.test", route="tomcat1"):
+    def __init__(self, name="backend1.test", route="tomcat1", ssl_context=None):
         self.name = name
         self.route = route
+        self.ssl_context = ssl_context  # a server-side ssl.SSLContext: serve https
         self.fail_next = 0
+        self.delay_next = 0
+        self.delay = 0.0
+        self.close_next = 0
+        self.close_applies = False
+        self.stale_next = 0
         self.sessions = {}
         self.requests = 0
         self.lock = threading.Lock()
@@ -148,11 +158,23 @@ class PageServer:
 
     @property
     def base_url(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.ssl_context else 'http'}://127.0.0.1:{self.port}"
 
     def forget_sessions(self):
         with self.lock:
             self.sessions.clear()
+
+    def take_faults(self):
+        """(delay in s, close without response) for the next request, counting delay_next and close_next down."""
+        with self.lock:
+            delay = 0.0
+            if self.delay_next > 0:
+                self.delay_next -= 1
+                delay = self.delay
+            close = self.close_next > 0
+            if close:
+                self.close_next -= 1
+            return delay, close
 
     def handle(self, path, cookie_header):
         """Return (status, headers, body) for a request; the session logic lives here."""
@@ -175,7 +197,10 @@ class PageServer:
             headers = []
             base, _dot, suffix = cookies.get("JSESSIONID", "").partition(".")
             if base in self.sessions:
-                self.sessions[base] += 1
+                if self.stale_next > 0:
+                    self.stale_next -= 1
+                else:
+                    self.sessions[base] += 1
                 if suffix != self.route:
                     headers.append(("Set-Cookie", f"JSESSIONID={base}.{self.route}; Path=/; HttpOnly"))
             else:
@@ -219,20 +244,39 @@ class PageServer:
             disable_nagle_algorithm = True  # headers and body are two writes: avoid the 40 ms delayed-ACK stall
 
             def do_GET(self):  # noqa: N802 - http.server API
+                delay, close = server.take_faults()
+                if delay:
+                    time.sleep(delay)
+                if close and not server.close_applies:
+                    self.close_connection = True
+                    return
                 status, headers, body = server.handle(self.path.split("?")[0], self.headers.get("Cookie"))
+                if close:
+                    self.close_connection = True
+                    return
                 data = body.encode("utf-8")
-                self.send_response(status)
-                for key, value in headers:
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    for key, value in headers:
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+                    self.close_connection = True
 
             def log_message(self, *args):  # keep test output clean
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        if self.ssl_context is not None:
+            # The handshake happens on the first read, in the handler thread, not in accept().
+            self.httpd.socket = self.ssl_context.wrap_socket(
+                self.httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
+            # A client that rejects the certificate fails the handshake: expected, not worth a traceback.
+            self.httpd.handle_error = lambda request, client_address: None
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()

@@ -1,6 +1,6 @@
 """httpd sticky in front of a BackupManager cluster whose members are listed statically (no multicast)."""
 
-from tests.lab_checks import fetch_through_balancer
+from tests.lab_checks import BACKENDS, fetch_through_balancer
 
 
 def test_static_membership_lists_every_backend_and_no_multicast(backends):
@@ -23,3 +23,14 @@ def test_sticky_session_stays_on_one_backend():
     pages = fetch_through_balancer(6)
     assert len({p["server"] for p in pages}) == 1
     assert [p["count"] for p in pages] == list(range(1, 7))
+
+
+def test_the_route_prefix_reaches_tomcat_httpd_and_the_session_ids(backends, lb):
+    # tomcat_ha_route_prefix is node in this scenario's molecule.yml: one setting, every file it reaches.
+    conf = lb.file("/etc/apache2/sites-available/sessionlab-balancer.conf").content_string
+    for i, name in enumerate(BACKENDS, 1):
+        assert f'jvmRoute="node{i}"' in backends[name].file("/etc/tomcat10/server.xml").content_string, name
+        assert f"BalancerMember http://{name}:8080 loadfactor=1 route=node{i} " in conf, name
+    assert "tomcat1" not in conf
+    for page in fetch_through_balancer(3):
+        assert page["session_id"].endswith(f".node{list(BACKENDS).index(page['server']) + 1}"), page

@@ -33,7 +33,7 @@ CASES = {
         {"session_app_base": "data/webapps"},
         "session_app: session_app_base must be an absolute path",
     ),
-    "tomcat-port": ({"tomcat_http_port": 70000}, "tomcat: tomcat_http_port (70000)"),
+    "tomcat-port": ({"tomcat_http_port": 70000}, "tomcat_http_port of 'backend1.qyh.com' must be between 1 and 65535"),
     "duplicate-routes": ({"tomcat_jvm_route": "same"}, "jvm_routes"),
     "route-with-dot": ({"tomcat_jvm_route": "tomcat.1"}, "tomcat.1"),
     "cluster-manager": (

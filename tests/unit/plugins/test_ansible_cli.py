@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
-FILTERS = ["jvm_routes", "session_id_base", "session_route", "balancer_members", "cluster_members", "nginx_ip_hash"]
+FILTERS = [
+    "jvm_routes",
+    "session_id_base",
+    "session_route",
+    "balancer_members",
+    "cluster_members",
+    "nginx_ip_hash",
+    "nginx_hash",
+    "session_verdict",
+]
 
 
 def _run(repo_root, args, extra_env=None):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the lab's images, only when missing or when their inputs changed:
 #   sessionlab/debian-base:bookworm  from `docker pull debian:bookworm`, else debootstrap + docker import
-#   sessionlab/lab:<inputs hash>      the systemd lab host image (images/lab/Dockerfile), also tagged :latest
+#   sessionlab/lab:<inputs hash>      the systemd lab host image (lab/images/lab/Dockerfile), also tagged :latest
 # Prints the lab image reference on the last line of stdout.
 set -euo pipefail
 

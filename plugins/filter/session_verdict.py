@@ -1,0 +1,133 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Ansible layout: DOCUMENTATION, EXAMPLES and RETURN come before the imports.
+# ruff: noqa: E402
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: session_verdict
+short_description: Judge a verification's probes and load run against a strategy's expectation
+version_added: 0.2.0
+author: sessionlab maintainers (@sessionlab)
+positional: _input, expected
+description:
+  - The one place where what a verification observed is compared with what a strategy promises.
+    C(verify.yml) calls it once and asserts RV(_value.matched); the lab report shows its checks as they are.
+  - "From the quiet probes (two M(sessionlab.tomcat_ha.session_probe) results, the second continuing the first's
+    cookies during the fault): C(stable_before) is one session and no failed request before the fault;
+    C(kept_after) is the same session during the fault, its counter going on from the last count before it."
+  - "From the load run (the C(summary) of M(sessionlab.tomcat_ha.session_load)): C(failed_requests),
+    C(sessions_lost), C(updates_lost), C(unacked_applied), C(longest_stall_s) and C(p99_ms)."
+  - "From the timing: C(restore_under_load), true when the fault's restore finished while the load still ran.
+    It is judged whenever the timing is given: a load that ended first did not measure the recovery."
+options:
+  _input:
+    description:
+      - The raw results. Each key may be left out; figures that were not observed are not judged.
+    type: dict
+    required: true
+    suboptions:
+      before:
+        description: The session_probe result before the fault.
+        type: dict
+      after:
+        description: The session_probe result during the fault, run with the cookies of O(_input.before).
+        type: dict
+      load:
+        description: The C(summary) returned by session_load.
+        type: dict
+      timing:
+        description: C(load_started) (epoch seconds), C(load_duration) (seconds) and C(restored) (epoch seconds).
+        type: dict
+  expected:
+    description:
+      - The expectation of one strategy and fault, as in C(playbooks/vars/expectations.yml).
+      - C(probe) maps C(stable_before) and C(kept_after) to V(true), V(false) or V(null) (not judged).
+      - C(load) maps load figures to a bound, V(null) (reported, not judged), a number (at most that), or a
+        dictionary with C(min) and/or C(max).
+      - C(promise) is the promise in words, shown in the report.
+    type: dict
+    required: true
+notes:
+  - A malformed expectation (unknown figure, a bound that is not a number, min above max) is an error naming the
+    filter and the figure.
+"""
+
+EXAMPLES = r"""
+- name: Judge the run
+  ansible.builtin.set_fact:
+    __verdict: >-
+      {{ {'before': __probe_before, 'after': __probe_after, 'load': __load.summary}
+         | sessionlab.tomcat_ha.session_verdict({'probe': {'kept_after': true},
+                                                'load': {'failed_requests': 0, 'sessions_lost': 0}}) }}
+
+- name: Fail with the figures that missed
+  ansible.builtin.assert:
+    that: __verdict.matched
+    fail_msg: "{{ __verdict.text }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The verdict.
+  type: dict
+  contains:
+    matched:
+      description: Every judged figure is within its bound.
+      type: bool
+    checks:
+      description: One entry per figure, with C(figure), C(expected) (in words), C(observed), C(judged) and C(ok).
+      type: list
+      elements: dict
+    failures:
+      description: The figures that missed their bound.
+      type: list
+      elements: str
+    text:
+      description: One line, the misses with expected and observed values, or what was judged.
+      type: str
+    observed:
+      description: Every figure, V(null) where it was not observed.
+      type: dict
+    expected:
+      description: The expectation, normalised to C(probe), C(load) and C(promise).
+      type: dict
+"""
+
+from collections.abc import Mapping
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._verdict import VerdictError, verdict
+
+INPUT_KEYS = ("before", "after", "load", "timing")
+
+
+def session_verdict(results, expected):
+    """{matched, checks, failures, text, observed, expected} for raw results and one expectation."""
+    if not isinstance(results, Mapping):
+        raise AnsibleFilterError(f"session_verdict: the input must be a mapping with {', '.join(INPUT_KEYS)}")
+    unknown = set(results) - set(INPUT_KEYS)
+    if unknown:
+        raise AnsibleFilterError(f"session_verdict: unknown input keys {sorted(unknown)}: use {', '.join(INPUT_KEYS)}")
+    if ("before" in results) != ("after" in results):
+        raise AnsibleFilterError("session_verdict: give both before and after probe results, or neither")
+    try:
+        return verdict(
+            expected,
+            before=results.get("before"),
+            after=results.get("after"),
+            load=results.get("load"),
+            timing=results.get("timing"),
+        )
+    except VerdictError as exc:
+        raise AnsibleFilterError(f"session_verdict: {exc}", orig_exc=exc) from exc
+    except (KeyError, TypeError) as exc:
+        raise AnsibleFilterError(f"session_verdict: the results lack a field the verdict needs: {exc}") from exc
+
+
+class FilterModule:
+    def filters(self):
+        return {"session_verdict": session_verdict}

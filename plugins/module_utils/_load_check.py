@@ -1,0 +1,183 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Check the history of a load run: what the users saw while a backend failed.
+
+Private helper (the leading underscore): the API may change without notice.
+Pure functions, no I/O: the session_load module and the unit tests (synthetic histories) call check_history.
+Kept compatible with the oldest target Python ansible-core supports (no match statements, no X | Y types).
+
+A history is a list of request records (see the session_load module's RETURN); the checker reads the keys
+user, seq, start (s from t0), latency_ms, outcome, session and count, and server for the examples.
+"""
+
+from __future__ import annotations
+
+import math
+
+OUTCOMES = ("ok", "refused", "reset", "timeout", "http_5xx", "other")
+# Every outcome but ok is a failure; an unknown outcome text counts as "other".
+FAILURE_CLASSES = OUTCOMES[1:]
+# The anomaly kinds: the summary keys that count them and the "kind" of their examples.
+ANOMALY_KINDS = ("sessions_lost", "updates_lost", "unacked_applied")
+
+
+def percentile(sorted_values, percent):
+    """Nearest-rank percentile of an ascending list: the value at rank ceil(percent/100 * n), 1-based.
+
+    Always one of the observed values (no interpolation); None for an empty list.
+    """
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(percent / 100.0 * len(sorted_values)))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def _end(record):
+    """Completion time of a request, s from t0 (its start when it has no latency)."""
+    latency = record.get("latency_ms")
+    return record["start"] + (latency / 1000.0 if latency is not None else 0.0)
+
+
+def _classify_user(records, examples):
+    """Session and counter anomalies of one user's records (in seq order); returns counts per kind."""
+    counts = dict.fromkeys(ANOMALY_KINDS, 0)
+    session = None
+    acked = None
+    for record in records:
+        if record.get("outcome") != "ok":
+            continue
+        base, got = record.get("session"), record.get("count")
+        kind = expected = None
+        if acked is None:
+            # The first OK response establishes the session; a count above 1 means an earlier request
+            # whose response never arrived was applied.
+            if got > 1:
+                kind, expected = "unacked_applied", 1
+        elif base != session:
+            kind, expected, got = "sessions_lost", session, base
+        elif got <= acked:
+            kind, expected = "updates_lost", acked + 1
+        elif got > acked + 1:
+            kind, expected = "unacked_applied", acked + 1
+        session, acked = base, record.get("count")
+        if kind is not None:
+            counts[kind] += 1
+            examples.append(
+                {
+                    "user": record["user"],
+                    "seq": record["seq"],
+                    "start": record["start"],
+                    "kind": kind,
+                    "expected": expected,
+                    "got": got,
+                    "server": record.get("server"),
+                }
+            )
+    return counts
+
+
+def _stalls(records, fast_ms, end_of_history):
+    """Stalls of one user's records (in seq order): (longest in s, number of stalls, unrecovered).
+
+    A stall opens at the start of the first request that did not succeed quickly (outcome not ok, or
+    latency above fast_ms) and closes at the completion of the next ok response, which may be that same
+    request when it was ok but slow. A stall that never closes runs until end_of_history.
+    """
+    longest = 0.0
+    stalls = 0
+    opened = None
+    for record in records:
+        ok = record.get("outcome") == "ok"
+        latency = record.get("latency_ms")
+        quick = ok and latency is not None and latency <= fast_ms
+        if opened is None and not quick:
+            opened = record["start"]
+            stalls += 1
+        if opened is not None and ok:
+            longest = max(longest, _end(record) - opened)
+            opened = None
+    if opened is not None:
+        longest = max(longest, end_of_history - opened)
+    return longest, stalls, opened is not None
+
+
+def _total_missed(missed_slots):
+    if not missed_slots:
+        return 0
+    values = missed_slots.values() if isinstance(missed_slots, dict) else missed_slots
+    return int(sum(values))
+
+
+def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None, max_examples=50):
+    """Summarise a load run's history; see the session_load module's RETURN for every key.
+
+    history: request records in any order (sorted here by user, seq). users: the number of virtual users;
+    a user id outside 0..users-1 is a ValueError. duration: the run's length in s (for the achieved rate and
+    the end of an unrecovered stall). missed_slots: {user: n} or a list indexed by user, or None.
+    """
+    records = sorted(history, key=lambda r: (r["user"], r["seq"]))
+    by_user = {}
+    for record in records:
+        user = record["user"]
+        if not 0 <= user < users:
+            raise ValueError(f"history names user {user}, outside 0..{users - 1} (users={users})")
+        by_user.setdefault(user, []).append(record)
+
+    failed_by_class = dict.fromkeys(FAILURE_CLASSES, 0)
+    ok = 0
+    latencies = []
+    for record in records:
+        outcome = record.get("outcome")
+        if outcome == "ok":
+            ok += 1
+        else:
+            failed_by_class[outcome if outcome in failed_by_class else "other"] += 1
+        if record.get("latency_ms") is not None:
+            latencies.append(record["latency_ms"])
+    latencies.sort()
+
+    end_of_history = max([duration] + [_end(r) for r in records])
+    anomalies = dict.fromkeys(ANOMALY_KINDS, 0)
+    examples = []
+    users_with_anomaly = 0
+    longest = 0.0
+    stalled_users = 0
+    unrecovered_users = 0
+    for user_records in by_user.values():
+        counts = _classify_user(user_records, examples)
+        for kind, n in counts.items():
+            anomalies[kind] += n
+        if any(counts.values()):
+            users_with_anomaly += 1
+        user_longest, stalls, unrecovered = _stalls(user_records, fast_ms, end_of_history)
+        longest = max(longest, user_longest)
+        stalled_users += 1 if stalls else 0
+        unrecovered_users += 1 if unrecovered else 0
+    examples.sort(key=lambda e: (e["start"], e["user"], e["seq"]))
+
+    def _ms(value):
+        return None if value is None else round(value, 1)
+
+    return {
+        "requests": len(records),
+        "ok": ok,
+        "failed": len(records) - ok,
+        "failed_by_class": failed_by_class,
+        "rate": round(len(records) / duration, 1) if duration > 0 else 0.0,
+        "missed_slots": _total_missed(missed_slots),
+        "sessions_lost": anomalies["sessions_lost"],
+        "updates_lost": anomalies["updates_lost"],
+        "unacked_applied": anomalies["unacked_applied"],
+        "users_with_anomaly": users_with_anomaly,
+        "examples": examples[: max(0, max_examples)],
+        "longest_stall_s": round(longest, 2),
+        "stalled_users": stalled_users,
+        "unrecovered_users": unrecovered_users,
+        "latency_ms": {
+            "p50": _ms(percentile(latencies, 50)),
+            "p99": _ms(percentile(latencies, 99)),
+            "max": _ms(latencies[-1] if latencies else None),
+        },
+    }

@@ -1,0 +1,462 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Load engine of the session_load module: open-loop virtual users, callable without AnsibleModule.
+
+Private helper (the leading underscore): the API may change without notice.
+Standard library only (http.client, ssl, threading): per request there is one connection (or one reused
+persistent connection), one parse of the page and one record, nothing else, so that one client sustains
+hundreds of requests per second. The checker (_load_check.check_history) turns the records into the summary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import math
+import os
+import socket
+import ssl
+import threading
+import time
+from urllib.parse import urlsplit
+
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._load_check import check_history
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_page import (
+    PageError,
+    parse_page,
+    split_session_id,
+)
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_probe import (
+    _error_text,
+    apply_set_cookies,
+)
+
+USER_AGENT = "sessionlab-session-load/1"
+MAX_USERS = 500
+MAX_RATE = 2000.0
+MAX_RATE_PER_USER = 100.0
+MAX_DURATION = 3600.0
+MAX_REQUESTS = 200000
+# After t0 + duration + timeout the run stops waiting: a request still outstanding then is recorded as a
+# timeout and its socket is shut down. Every request has its own deadline (start + timeout) before that.
+GRACE_S = 0.25
+_RESET_TEXTS = (
+    (http.client.RemoteDisconnected, "closed without response"),
+    (http.client.IncompleteRead, "closed before the end of the response"),
+    (BrokenPipeError, "broken pipe"),
+    (ConnectionAbortedError, "connection aborted"),
+    (ConnectionResetError, "connection reset"),
+    (ssl.SSLEOFError, "TLS connection closed without response"),
+)
+
+
+class LoadParameterError(ValueError):
+    """A parameter the load engine cannot work with (one sentence naming the parameter and the fix)."""
+
+
+def _number(name, value, unit, high=None):
+    """value as a float when it is a finite number above 0 (and at most high); else LoadParameterError."""
+    bound = f" and at most {high:g}" if high is not None else ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        valid = False
+    else:
+        valid = value > 0 and (high is None or value <= high)
+    if not valid:
+        raise LoadParameterError(f"{name} must be a finite number of {unit} above 0{bound}, got {value!r}.")
+    return float(value)
+
+
+def _target(url):
+    """(scheme, host, port, path) of an absolute http(s) URL; LoadParameterError otherwise."""
+    if not isinstance(url, str):
+        raise LoadParameterError(f"url must be an absolute http:// or https:// URL, got {url!r}.")
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise LoadParameterError(
+            f"url {url!r} cannot be parsed ({exc}): give an absolute http:// or https:// URL."
+        ) from exc
+    if parts.scheme not in ("http", "https") or not host:
+        raise LoadParameterError(f"url must be an absolute http:// or https:// URL, got {url!r}.")
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path
+
+
+def validate_parameters(
+    url,
+    users,
+    rate,
+    duration,
+    timeout,
+    fast_ms=1000.0,
+    page_format="auto",
+    cookie_name="JSESSIONID",
+    headers=None,
+    ca_path=None,
+):
+    """Raise LoadParameterError with one clear sentence for an unusable parameter; return the parsed URL.
+
+    The bounds keep every run finite and its history small enough to return: at most 500 users, 2000
+    requests per second, 100 per second per user, 3600 s and 200000 requests.
+    """
+    target = _target(url)
+    if isinstance(users, bool) or not isinstance(users, int) or not 1 <= users <= MAX_USERS:
+        raise LoadParameterError(f"users must be a whole number from 1 to {MAX_USERS}, got {users!r}.")
+    rate = _number("rate", rate, "requests per second", MAX_RATE)
+    duration = _number("duration", duration, "seconds", MAX_DURATION)
+    _number("timeout", timeout, "seconds")
+    _number("fast_ms", fast_ms, "milliseconds")
+    if rate / users > MAX_RATE_PER_USER:
+        raise LoadParameterError(
+            f"rate per user must be at most {MAX_RATE_PER_USER:g} requests per second, got {rate / users:g} "
+            f"(rate {rate:g} / users {users}): raise users to at least {math.ceil(rate / MAX_RATE_PER_USER)} "
+            "or lower rate."
+        )
+    if rate * duration > MAX_REQUESTS:
+        raise LoadParameterError(
+            f"rate * duration must be at most {MAX_REQUESTS} requests, got {rate:g} * {duration:g} = "
+            f"{rate * duration:g}: lower rate or duration."
+        )
+    if users / rate > duration:
+        raise LoadParameterError(
+            f"duration must be at least users / rate = {users / rate:g} s (one user's interval between requests), "
+            f"got {duration:g}: raise duration or rate, or lower users, so that every user sends a request."
+        )
+    if page_format not in ("auto", "html", "json"):
+        raise LoadParameterError(f"page_format must be auto, html or json, got {page_format!r}.")
+    if (
+        not isinstance(cookie_name, str)
+        or not cookie_name
+        or any(c in cookie_name for c in "=;, \t\r\n")
+        or not cookie_name.isprintable()
+    ):
+        raise LoadParameterError(
+            f"cookie_name must be a cookie name without '=', ';', ',' or white space, got {cookie_name!r}."
+        )
+    for name, value in (headers or {}).items():
+        text = f"{name}{value}"
+        if not isinstance(name, str) or not name.strip() or ":" in name or "\r" in text or "\n" in text:
+            raise LoadParameterError(
+                f"headers must map header names (no ':') to values, without CR or LF, got {name!r}: {value!r}."
+            )
+    if ca_path is not None and not os.path.isfile(ca_path):
+        raise LoadParameterError(f"ca_path must be a file of PEM CA certificates, got {ca_path!r} (no such file).")
+    return target
+
+
+def tls_context(validate_certs=True, ca_path=None):
+    """One TLS context per run (building one costs milliseconds: never per request)."""
+    try:
+        context = ssl.create_default_context(cafile=ca_path)
+    except (OSError, ssl.SSLError) as exc:
+        raise LoadParameterError(
+            f"ca_path {ca_path!r} cannot be loaded ({exc}): give a file of PEM CA certificates."
+        ) from exc
+    if not validate_certs:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def classify_error(exc):
+    """(outcome, error text) of an exception raised while making a request."""
+    for kind, text in _RESET_TEXTS:
+        if isinstance(exc, kind):
+            return "reset", text
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused", _error_text(exc)
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return "timeout", _error_text(exc)
+    if isinstance(exc, (ssl.SSLError, ssl.CertificateError)):
+        return "other", f"TLS error: {exc}"
+    if isinstance(exc, socket.gaierror):
+        return "other", f"name resolution failed: {exc}"
+    if isinstance(exc, http.client.HTTPException):
+        return "other", f"bad response: {exc!r}"
+    return "other", _error_text(exc)
+
+
+def _decode(raw, content_type):
+    charset = "utf-8"
+    if content_type and "charset=" in content_type.lower():
+        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip() or charset
+    try:
+        return raw.decode(charset, errors="replace")
+    except (LookupError, ValueError):
+        return raw.decode("utf-8", errors="replace")
+
+
+class _User:
+    """One virtual user: its cookie jar, its records and (with keepalive) its persistent connection."""
+
+    __slots__ = ("index", "jar", "records", "missed", "conn", "seq", "busy_since")
+
+    def __init__(self, index):
+        self.index = index
+        self.jar = {}
+        self.records = []
+        self.missed = 0
+        self.conn = None
+        self.seq = 0
+        self.busy_since = None
+
+
+class _Run:
+    def __init__(self, target, users, rate, duration, timeout, keepalive, cookie_name, page_format, context, headers):
+        self.scheme, self.host, self.port, self.path = target
+        self.users = [_User(index) for index in range(users)]
+        self.rate = rate
+        self.duration = duration
+        self.timeout = timeout
+        self.keepalive = keepalive
+        self.cookie_name = cookie_name
+        self.page_format = page_format
+        self.context = context
+        self.base_headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+        if not keepalive:
+            self.base_headers["Connection"] = "close"
+        self.base_headers.update(headers or {})
+        self.lock = threading.Lock()
+        self.go = threading.Event()
+        self.closed = False
+        self.t0 = None
+        self.t0m = None
+
+    def _connection(self):
+        if self.scheme == "https":
+            return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self.context)
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+
+    def _exchange(self, user, deadline):
+        """Send one GET and read the response; returns (status, content_type, body bytes, Set-Cookie list)."""
+        conn = user.conn
+        if conn is None:
+            conn = user.conn = self._connection()
+        elif conn.sock is not None:
+            conn.sock.settimeout(self.timeout)
+        headers = self.base_headers.copy()
+        if user.jar:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in user.jar.items())
+        conn.request("GET", self.path, headers=headers)
+        sock = conn.sock
+        sock.settimeout(max(0.001, deadline - time.monotonic()))
+        response = conn.getresponse()  # closes conn (not yet sock) when the response ends the connection
+        try:
+            sock.settimeout(max(0.001, deadline - time.monotonic()))
+            body = response.read()
+        finally:
+            response.close()
+        if response.will_close or not self.keepalive:
+            conn.close()
+            user.conn = None
+        return response.status, response.getheader("Content-Type"), body, response.msg.get_all("Set-Cookie") or []
+
+    def _request(self, user, started):
+        jar = user.jar
+        before = jar.get(self.cookie_name)
+        record = {
+            "user": user.index,
+            "seq": user.seq,
+            "start": round(started - self.t0m, 3),
+            "latency_ms": None,
+            "outcome": "other",
+            "status": None,
+            "session": None,
+            "route": None,
+            "server": None,
+            "count": None,
+            "new_session": False,
+            "error": None,
+        }
+        user.busy_since = started
+        try:
+            status, content_type, raw, set_cookies = self._exchange(user, started + self.timeout)
+        except Exception as exc:  # pylint: disable=broad-except
+            # Refused, reset, timeout, TLS, DNS: a failed request, not a failed run.
+            record["latency_ms"] = round((time.monotonic() - started) * 1000.0, 1)
+            record["outcome"], record["error"] = classify_error(exc)
+            if user.conn is not None:
+                user.conn.close()
+                user.conn = None
+        else:
+            record["latency_ms"] = round((time.monotonic() - started) * 1000.0, 1)
+            record["status"] = status
+            if self.cookie_name in apply_set_cookies(jar, set_cookies):
+                after = jar.get(self.cookie_name)
+                record["new_session"] = after is not None and (
+                    before is None or split_session_id(after)[0] != split_session_id(before)[0]
+                )
+            if status == 200:
+                self._read_page(record, raw, content_type, jar)
+            else:
+                record["outcome"] = "http_5xx" if 500 <= status <= 599 else "other"
+                record["error"] = f"HTTP {status}"
+        with self.lock:
+            user.busy_since = None
+            if not self.closed:
+                user.records.append(record)
+        user.seq += 1
+
+    def _read_page(self, record, raw, content_type, jar):
+        try:
+            page = parse_page(_decode(raw, content_type), content_type, self.page_format)
+        except PageError as exc:
+            record["error"] = f"unparseable page: {exc}"
+            return
+        except Exception as exc:  # pylint: disable=broad-except
+            # Whatever the body holds, it is this request's failure: the user's thread goes on.
+            record["error"] = f"unparseable page: {exc!r}"
+            return
+        session_id = page["session_id"] or jar.get(self.cookie_name)
+        if not session_id:
+            record["error"] = f"unparseable page: no session-id on the page and no {self.cookie_name} cookie"
+            return
+        base, route = split_session_id(session_id)
+        record.update(outcome="ok", session=base, route=route, server=page["server"], count=page["count"])
+
+    def _user_loop(self, user):
+        self.go.wait()
+        if self.closed:
+            return
+        interval = len(self.users) / self.rate
+        first = self.t0m + user.index / self.rate
+        end = self.t0m + self.duration
+        slot_index = 0
+        while not self.closed:
+            slot = first + slot_index * interval
+            if slot >= end:
+                break
+            now = time.monotonic()
+            if now < slot:
+                time.sleep(slot - now)
+                now = time.monotonic()
+            if now >= end or self.closed:
+                break
+            self._request(user, now)
+            done = time.monotonic()
+            slot_index += 1
+            # Slots that passed while the request was outstanding are missed; the next request waits for
+            # the first slot after the response.
+            while True:
+                slot = first + slot_index * interval
+                if slot >= done or slot >= end:
+                    break
+                user.missed += 1
+                slot_index += 1
+        if user.conn is not None:
+            user.conn.close()
+            user.conn = None
+
+    def _abandon_outstanding(self):
+        """At the run's deadline: record what is still outstanding as a timeout and shut its socket down."""
+        now = time.monotonic()
+        with self.lock:
+            self.closed = True
+            for user in self.users:
+                if user.busy_since is None:
+                    continue
+                user.records.append(
+                    {
+                        "user": user.index,
+                        "seq": user.seq,
+                        "start": round(user.busy_since - self.t0m, 3),
+                        "latency_ms": round((now - user.busy_since) * 1000.0, 1),
+                        "outcome": "timeout",
+                        "status": None,
+                        "session": None,
+                        "route": None,
+                        "server": None,
+                        "count": None,
+                        "new_session": False,
+                        "error": "no response before the end of the run",
+                    }
+                )
+                conn = user.conn
+                sock = conn.sock if conn is not None else None
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+
+    def execute(self):
+        threads = []
+        try:
+            for user in self.users:
+                thread = threading.Thread(
+                    target=self._user_loop, args=(user,), name=f"session-load-{user.index}", daemon=True
+                )
+                thread.start()
+                threads.append(thread)
+        except RuntimeError as exc:
+            self.closed = True
+            self.go.set()
+            for thread in threads:
+                thread.join()
+            raise LoadParameterError(
+                f"users must be a number of threads this host can start, {len(self.users)} failed ({exc}): lower users."
+            ) from exc
+        self.t0 = time.time()
+        self.t0m = time.monotonic()
+        self.go.set()
+        deadline = self.t0m + self.duration + self.timeout + GRACE_S
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._abandon_outstanding()
+        history = [record for user in self.users for record in user.records]
+        history.sort(key=lambda r: (r["start"], r["user"], r["seq"]))
+        return history, [user.missed for user in self.users]
+
+
+def run_load(
+    url,
+    users=20,
+    rate=50.0,
+    duration=30.0,
+    timeout=30.0,
+    keepalive=False,
+    cookie_name="JSESSIONID",
+    page_format="auto",
+    validate_certs=True,
+    ca_path=None,
+    headers=None,
+    fast_ms=1000.0,
+):
+    """Run users virtual users at a total of rate requests per second for duration seconds, open loop.
+
+    User u's slots are t0 + u/rate + k*users/rate (k = 0, 1, ...) before t0 + duration. A user has at most
+    one request outstanding: a slot that passes while it is outstanding is missed, and the user sends at its
+    first slot after the response. Every parameter is checked before any request (LoadParameterError).
+    Returns {started_at (t0, epoch s), duration, users, rate, history, missed_slots (a list indexed by user),
+    summary}.
+    """
+    target = validate_parameters(
+        url, users, rate, duration, timeout, fast_ms, page_format, cookie_name, headers, ca_path
+    )
+    context = tls_context(validate_certs, ca_path) if target[0] == "https" else None
+    run = _Run(
+        target,
+        users,
+        float(rate),
+        float(duration),
+        float(timeout),
+        bool(keepalive),
+        cookie_name,
+        page_format,
+        context,
+        {str(k): str(v) for k, v in (headers or {}).items()},
+    )
+    history, missed = run.execute()
+    return {
+        # Not "started": async_status takes a result with that key for a job still running.
+        "started_at": run.t0,
+        "duration": float(duration),
+        "users": users,
+        "rate": float(rate),
+        "history": history,
+        "missed_slots": missed,
+        "summary": check_history(history, users=users, duration=float(duration), fast_ms=fast_ms, missed_slots=missed),
+    }

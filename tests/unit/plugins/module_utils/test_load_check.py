@@ -1,0 +1,323 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The load checker on synthetic histories: anomaly classes, failure classes, stalls, percentiles."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._load_check import (
+    FAILURE_CLASSES,
+    check_history,
+    percentile,
+)
+
+SUMMARY_KEYS = {
+    "requests",
+    "ok",
+    "failed",
+    "failed_by_class",
+    "rate",
+    "missed_slots",
+    "sessions_lost",
+    "updates_lost",
+    "unacked_applied",
+    "users_with_anomaly",
+    "examples",
+    "longest_stall_s",
+    "stalled_users",
+    "unrecovered_users",
+    "latency_ms",
+}
+ANOMALIES = ("sessions_lost", "updates_lost", "unacked_applied")
+
+
+def rec(user, seq, count=None, session=None, outcome="ok", start=None, latency_ms=5.0, server="backend1.test"):
+    """One record; an ok record defaults to session S<user> and count seq + 1, start 0.1 s per seq."""
+    ok = outcome == "ok"
+    return {
+        "user": user,
+        "seq": seq,
+        "start": round(seq * 0.1 + user * 0.01, 3) if start is None else start,
+        "latency_ms": latency_ms,
+        "outcome": outcome,
+        "status": 200 if ok else None,
+        "session": (session or f"S{user}") if ok else None,
+        "route": "tomcat1" if ok else None,
+        "server": server if ok else None,
+        "count": (seq + 1 if count is None else count) if ok else None,
+        "new_session": ok and seq == 0,
+        "error": None if ok else "boom",
+    }
+
+
+def clean(users=3, per_user=10):
+    return [rec(u, s) for s in range(per_user) for u in range(users)]
+
+
+def anomalies(summary):
+    return {key: summary[key] for key in ANOMALIES}
+
+
+def test_clean_interleaved_history_has_no_anomaly():
+    summary = check_history(clean(), users=3, duration=1.0)
+    assert set(summary) == SUMMARY_KEYS
+    assert (summary["requests"], summary["ok"], summary["failed"]) == (30, 30, 0)
+    assert summary["failed_by_class"] == dict.fromkeys(FAILURE_CLASSES, 0)
+    assert anomalies(summary) == dict.fromkeys(ANOMALIES, 0)
+    assert summary["users_with_anomaly"] == 0
+    assert summary["examples"] == []
+    assert (summary["longest_stall_s"], summary["stalled_users"], summary["unrecovered_users"]) == (0, 0, 0)
+    assert summary["rate"] == 30.0
+    assert summary["missed_slots"] == 0
+    assert summary["latency_ms"] == {"p50": 5.0, "p99": 5.0, "max": 5.0}
+
+
+def test_empty_history():
+    summary = check_history([], users=4, duration=10.0)
+    assert set(summary) == SUMMARY_KEYS
+    assert (summary["requests"], summary["ok"], summary["failed"], summary["rate"]) == (0, 0, 0, 0.0)
+    assert summary["failed_by_class"] == dict.fromkeys(FAILURE_CLASSES, 0)
+    assert anomalies(summary) == dict.fromkeys(ANOMALIES, 0)
+    assert summary["latency_ms"] == {"p50": None, "p99": None, "max": None}
+    assert (summary["longest_stall_s"], summary["stalled_users"], summary["unrecovered_users"]) == (0, 0, 0)
+    assert summary["examples"] == []
+
+
+def test_session_lost():
+    history = clean()
+    # User 1 gets a new session at seq 5: count 1 again, another base (another backend without a copy).
+    history = [r for r in history if not (r["user"] == 1 and r["seq"] >= 5)]
+    history += [rec(1, s, count=s - 4, session="NEW", server="backend2.test") for s in range(5, 10)]
+    summary = check_history(history, users=3, duration=1.0)
+    assert anomalies(summary) == {"sessions_lost": 1, "updates_lost": 0, "unacked_applied": 0}
+    assert summary["users_with_anomaly"] == 1
+    assert summary["examples"] == [
+        {
+            "user": 1,
+            "seq": 5,
+            "start": 0.51,
+            "kind": "sessions_lost",
+            "expected": "S1",
+            "got": "NEW",
+            "server": "backend2.test",
+        }
+    ]
+    assert summary["failed"] == 0 and summary["stalled_users"] == 0
+
+
+def test_update_lost_by_a_stale_copy():
+    history = clean()
+    # User 2, seq 4 is answered by a copy that missed the last acknowledged update: count 4 again.
+    for r in history:
+        if r["user"] == 2 and r["seq"] >= 4:
+            r["count"] = r["seq"]
+    summary = check_history(history, users=3, duration=1.0)
+    assert anomalies(summary) == {"sessions_lost": 0, "updates_lost": 1, "unacked_applied": 0}
+    assert summary["users_with_anomaly"] == 1
+    (example,) = summary["examples"]
+    assert (example["user"], example["seq"], example["kind"], example["expected"], example["got"]) == (
+        2,
+        4,
+        "updates_lost",
+        5,
+        4,
+    )
+
+
+def test_update_lost_counter_going_back_further():
+    history = [rec(0, 0), rec(0, 1), rec(0, 2), rec(0, 3, count=1), rec(0, 4, count=2)]
+    summary = check_history(history, users=1, duration=1.0)
+    assert anomalies(summary) == {"sessions_lost": 0, "updates_lost": 1, "unacked_applied": 0}
+
+
+def test_unacked_update_applied_after_a_reset():
+    history = clean()
+    # User 0's seq 3 was reset (the counter still went up on the server), so seq 4 shows 6 instead of 5:
+    # counts continue from 6 on.
+    for r in history:
+        if r["user"] == 0 and r["seq"] == 3:
+            r.update(outcome="reset", count=None, session=None, server=None, status=None, error="connection reset")
+        elif r["user"] == 0 and r["seq"] > 3:
+            r["count"] = r["seq"] + 2
+    summary = check_history(history, users=3, duration=1.0)
+    assert anomalies(summary) == {"sessions_lost": 0, "updates_lost": 0, "unacked_applied": 1}
+    assert summary["failed_by_class"]["reset"] == 1
+    (example,) = summary["examples"]
+    assert (example["kind"], example["expected"], example["got"]) == ("unacked_applied", 4, 6)
+
+
+def test_a_failed_request_that_was_not_applied_is_no_anomaly():
+    history = clean()
+    for r in history:
+        if r["user"] == 0 and r["seq"] == 3:
+            r.update(outcome="http_5xx", count=None, session=None, server=None, status=503)
+        elif r["user"] == 0 and r["seq"] > 3:
+            r["count"] = r["seq"]
+    summary = check_history(history, users=3, duration=1.0)
+    assert anomalies(summary) == dict.fromkeys(ANOMALIES, 0)
+    assert summary["failed_by_class"]["http_5xx"] == 1
+
+
+def test_duplicate_is_unacked_applied():
+    # A request applied twice (a balancer retried it): the counter jumps by 2.
+    history = [rec(0, 0), rec(0, 1), rec(0, 2, count=4), rec(0, 3, count=5)]
+    summary = check_history(history, users=1, duration=1.0)
+    assert anomalies(summary) == {"sessions_lost": 0, "updates_lost": 0, "unacked_applied": 1}
+
+
+def test_first_ok_above_one_is_unacked_applied():
+    # The first response was lost but its cookie arrived (say on a 503): the first OK shows count 2.
+    history = [rec(0, 0, outcome="http_5xx"), rec(0, 1, count=2), rec(0, 2, count=3)]
+    summary = check_history(history, users=1, duration=1.0)
+    assert anomalies(summary) == {"sessions_lost": 0, "updates_lost": 0, "unacked_applied": 1}
+    assert summary["examples"][0]["expected"] == 1
+    # ...and a first OK with count 1 after failures establishes the session without an anomaly.
+    history = [rec(0, 0, outcome="refused"), rec(0, 1, count=1), rec(0, 2, count=2)]
+    assert anomalies(check_history(history, users=1, duration=1.0)) == dict.fromkeys(ANOMALIES, 0)
+
+
+def test_a_session_lost_counts_once_then_the_new_session_is_followed():
+    history = [rec(0, 0), rec(0, 1), rec(0, 2, session="B", count=1), rec(0, 3, session="B", count=2)]
+    history += [rec(0, 4, session="B", count=2)]
+    summary = check_history(history, users=1, duration=1.0)
+    assert anomalies(summary) == {"sessions_lost": 1, "updates_lost": 1, "unacked_applied": 0}
+    assert [e["kind"] for e in summary["examples"]] == ["sessions_lost", "updates_lost"]
+
+
+def test_every_failure_class_is_counted():
+    outcomes = ["refused", "reset", "reset", "timeout", "http_5xx", "http_5xx", "http_5xx", "other", "weird"]
+    history = [rec(0, 0)] + [rec(0, i + 1, outcome=o) for i, o in enumerate(outcomes)]
+    summary = check_history(history, users=1, duration=2.0)
+    assert summary["failed_by_class"] == {"refused": 1, "reset": 2, "timeout": 1, "http_5xx": 3, "other": 2}
+    assert (summary["requests"], summary["ok"], summary["failed"]) == (10, 1, 9)
+    assert summary["rate"] == 5.0
+
+
+def test_stall_failed_then_recovered():
+    history = [
+        rec(0, 0, start=0.0),
+        rec(0, 1, start=1.0, outcome="refused", latency_ms=1.0),
+        rec(0, 2, start=2.0, outcome="timeout", latency_ms=500.0),
+        rec(0, 3, start=3.0, count=2, latency_ms=250.0),
+        rec(0, 4, start=4.0, count=3),
+    ]
+    summary = check_history(history, users=1, duration=5.0)
+    assert summary["longest_stall_s"] == 2.25  # from 1.0 to 3.0 + 0.25
+    assert (summary["stalled_users"], summary["unrecovered_users"]) == (1, 0)
+
+
+def test_stall_one_slow_ok_request():
+    history = [rec(0, 0, start=0.0), rec(0, 1, start=1.0, latency_ms=1500.0), rec(0, 2, start=3.0)]
+    summary = check_history(history, users=1, duration=4.0)
+    assert summary["longest_stall_s"] == 1.5
+    assert (summary["stalled_users"], summary["unrecovered_users"]) == (1, 0)
+    assert summary["failed"] == 0
+
+
+def test_stall_never_recovered_runs_to_the_end():
+    history = [
+        rec(0, 0, start=0.0),
+        rec(0, 1, start=1.0, outcome="refused", latency_ms=1.0),
+        rec(0, 2, start=2.0, outcome="refused", latency_ms=1.0),
+        rec(1, 0, start=0.5),
+        rec(1, 1, start=9.5, latency_ms=2000.0),  # the history ends at 11.5, after the duration
+    ]
+    summary = check_history(history, users=2, duration=10.0)
+    assert summary["longest_stall_s"] == 10.5  # user 0: from 1.0 to 11.5
+    assert (summary["stalled_users"], summary["unrecovered_users"]) == (2, 1)
+    # Without the late request the stall runs until the duration.
+    summary = check_history(history[:4], users=2, duration=10.0)
+    assert summary["longest_stall_s"] == 9.0
+    assert (summary["stalled_users"], summary["unrecovered_users"]) == (1, 1)
+
+
+def test_several_stalls_of_one_user_keep_the_longest():
+    history = [
+        rec(0, 0, start=0.0, outcome="reset"),
+        rec(0, 1, start=0.5, count=1),  # stall 0.0 -> 0.505
+        rec(0, 2, start=1.0, count=2, latency_ms=1200.0),  # stall 1.0 -> 2.2
+        rec(0, 3, start=3.0, count=3),
+    ]
+    summary = check_history(history, users=1, duration=4.0)
+    assert summary["longest_stall_s"] == 1.2
+    assert summary["stalled_users"] == 1
+
+
+def test_fast_requests_do_not_stall_and_the_threshold_is_inclusive():
+    history = [rec(0, s, start=float(s), latency_ms=999.9) for s in range(5)]
+    assert check_history(history, users=1, duration=5.0)["stalled_users"] == 0
+    at = [rec(0, s, start=float(s), latency_ms=1000.0) for s in range(5)]
+    assert check_history(at, users=1, duration=5.0)["stalled_users"] == 0
+    above = [rec(0, s, start=float(s), latency_ms=1000.1) for s in range(5)]
+    summary = check_history(above, users=1, duration=5.0)
+    assert (summary["stalled_users"], summary["longest_stall_s"]) == (1, 1.0)
+    # fast_ms moves the threshold.
+    summary = check_history(history, users=1, duration=5.0, fast_ms=500.0)
+    assert (summary["stalled_users"], summary["longest_stall_s"]) == (1, 1.0)
+
+
+def test_percentiles_nearest_rank():
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 99) == 99.0
+    assert percentile(values, 100) == 100.0
+    assert percentile([7.0], 99) == 7.0
+    assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.0
+    assert percentile([1.0, 2.0, 3.0], 50) == 2.0
+    assert percentile([], 50) is None
+    history = [rec(0, i, latency_ms=float(v)) for i, v in enumerate(random.Random(3).sample(range(1, 201), 200))]
+    history.append(rec(0, 200, outcome="refused", latency_ms=None))  # no latency: not counted
+    summary = check_history(history, users=1, duration=10.0)
+    assert summary["latency_ms"] == {"p50": 100.0, "p99": 198.0, "max": 200.0}
+
+
+def test_missed_slots_summed_from_dict_or_list():
+    assert check_history(clean(), users=3, duration=1.0, missed_slots={0: 2, 1: 0, 2: 3})["missed_slots"] == 5
+    assert check_history(clean(), users=3, duration=1.0, missed_slots=[1, 1, 4])["missed_slots"] == 6
+    assert check_history(clean(), users=3, duration=1.0, missed_slots=None)["missed_slots"] == 0
+
+
+def test_users_are_independent():
+    # Users 1 and 2 share a session base and count independently: no anomaly crosses users.
+    history = [rec(1, s, session="SAME") for s in range(5)] + [rec(2, s, session="SAME") for s in range(5)]
+    history += [rec(0, s) for s in range(5)]
+    assert anomalies(check_history(history, users=3, duration=1.0)) == dict.fromkeys(ANOMALIES, 0)
+    # An anomaly of user 1 is user 1's alone.
+    history = clean()
+    for r in history:
+        if r["user"] == 1 and r["seq"] >= 6:
+            r["count"] = r["seq"]  # seq 6 shows 6 again, then the counter goes on from there
+    summary = check_history(history, users=3, duration=1.0)
+    assert summary["users_with_anomaly"] == 1
+    assert [e["user"] for e in summary["examples"]] == [1]
+    assert anomalies(summary) == {"sessions_lost": 0, "updates_lost": 1, "unacked_applied": 0}
+
+
+def test_unsorted_input_is_sorted_by_user_and_seq():
+    history = clean(users=4, per_user=8)
+    shuffled = list(history)
+    random.Random(7).shuffle(shuffled)
+    assert check_history(shuffled, users=4, duration=1.0) == check_history(history, users=4, duration=1.0)
+    assert anomalies(check_history(shuffled, users=4, duration=1.0)) == dict.fromkeys(ANOMALIES, 0)
+
+
+def test_examples_are_in_time_order_and_bounded():
+    history = []
+    for user in range(3):
+        history += [rec(user, s, count=1, start=s * 1.0 + (2 - user) * 0.1) for s in range(10)]
+    summary = check_history(history, users=3, duration=10.0, max_examples=5)
+    assert summary["updates_lost"] == 27
+    assert len(summary["examples"]) == 5
+    starts = [e["start"] for e in summary["examples"]]
+    assert starts == sorted(starts)
+    assert [e["user"] for e in summary["examples"][:3]] == [2, 1, 0]
+    assert check_history(history, users=3, duration=10.0, max_examples=0)["examples"] == []
+
+
+def test_user_outside_the_run_is_an_error():
+    with pytest.raises(ValueError, match="history names user 3, outside 0..2"):
+        check_history([rec(3, 0)], users=3, duration=1.0)

@@ -1,0 +1,384 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The session_load engine against real servers on 127.0.0.1: page server faults, nginx, TLS, bad parameters."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from collections import Counter
+
+import pytest
+from _loopback import Nginx, PageServer, free_port
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load import (
+    LoadParameterError,
+    classify_error,
+    run_load,
+)
+
+RECORD_KEYS = {
+    "user",
+    "seq",
+    "start",
+    "latency_ms",
+    "outcome",
+    "status",
+    "session",
+    "route",
+    "server",
+    "count",
+    "new_session",
+    "error",
+}
+
+
+def later(seconds, action):
+    """Run action once after seconds, in a daemon timer (a fault injected mid-run)."""
+    timer = threading.Timer(seconds, action)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def by_user(history):
+    users = {}
+    for record in history:
+        users.setdefault(record["user"], []).append(record)
+    return users
+
+
+def test_clean_run(page_server):
+    begin = time.monotonic()
+    before = time.time()
+    result = run_load(page_server.base_url + "/session.jsp", users=4, rate=40, duration=2, timeout=5)
+    wall = time.monotonic() - begin
+    assert wall < 2 + 1
+    history, summary = result["history"], result["summary"]
+    assert (result["users"], result["rate"], result["duration"]) == (4, 40.0, 2.0)
+    assert before <= result["started_at"] <= before + 1
+    assert 76 <= len(history) <= 80
+    assert all(set(r) == RECORD_KEYS for r in history)
+    assert all(r["outcome"] == "ok" and r["status"] == 200 and r["error"] is None for r in history)
+    assert all(0 <= r["start"] < 2 for r in history)
+    assert [r["start"] for r in history] == sorted(r["start"] for r in history)
+    assert result["missed_slots"] == [0, 0, 0, 0]
+    users = by_user(history)
+    assert sorted(users) == [0, 1, 2, 3]
+    for user, records in users.items():
+        assert [r["seq"] for r in records] == list(range(len(records)))
+        assert [r["count"] for r in records] == list(range(1, len(records) + 1)), user
+        assert len({r["session"] for r in records}) == 1
+        assert [r["new_session"] for r in records] == [True] + [False] * (len(records) - 1)
+        assert {(r["route"], r["server"]) for r in records} == {("tomcat1", "backend1.test")}
+        # Open loop: user u's slots are u/40 + k*0.1 s after t0.
+        assert records[0]["start"] == pytest.approx(user / 40, abs=0.02)
+        assert records[-1]["start"] == pytest.approx(user / 40 + (len(records) - 1) * 0.1, abs=0.02)
+    assert len({r["session"] for r in history}) == 4
+    assert summary["requests"] == len(history) == summary["ok"]
+    assert (summary["failed"], summary["missed_slots"], summary["users_with_anomaly"]) == (0, 0, 0)
+    assert (summary["sessions_lost"], summary["updates_lost"], summary["unacked_applied"]) == (0, 0, 0)
+    assert (summary["stalled_users"], summary["longest_stall_s"]) == (0, 0.0)
+    assert 38 <= summary["rate"] <= 40
+    assert 0 < summary["latency_ms"]["p50"] <= summary["latency_ms"]["p99"] <= summary["latency_ms"]["max"]
+
+
+def test_html_page_and_keepalive(page_server):
+    result = run_load(page_server.base_url + "/index.jsp", users=2, rate=20, duration=1, keepalive=True)
+    summary = result["summary"]
+    assert summary["ok"] == summary["requests"] >= 18
+    assert summary["sessions_lost"] + summary["updates_lost"] + summary["unacked_applied"] == 0
+
+
+def test_http_503_is_counted(page_server):
+    page_server.fail_next = 5
+    summary = run_load(page_server.base_url + "/session.jsp", users=4, rate=40, duration=1)["summary"]
+    assert summary["failed_by_class"] == {"refused": 0, "reset": 0, "timeout": 0, "http_5xx": 5, "other": 0}
+    assert summary["ok"] == summary["requests"] - 5
+    assert summary["sessions_lost"] + summary["updates_lost"] + summary["unacked_applied"] == 0
+    assert summary["stalled_users"] >= 1 and summary["unrecovered_users"] == 0
+
+
+def test_connection_refused():
+    port = free_port()
+    begin = time.monotonic()
+    result = run_load(f"http://127.0.0.1:{port}/session.jsp", users=2, rate=10, duration=1, timeout=2)
+    assert time.monotonic() - begin < 1 + 1
+    summary = result["summary"]
+    assert summary["requests"] == summary["failed_by_class"]["refused"] == 10
+    assert all(r["status"] is None and r["error"] and r["session"] is None for r in result["history"])
+    assert (summary["stalled_users"], summary["unrecovered_users"]) == (2, 2)
+    assert summary["longest_stall_s"] >= 0.9
+    assert summary["latency_ms"]["p50"] is not None
+
+
+def test_closed_without_response_is_a_reset(page_server):
+    page_server.close_next = 3
+    result = run_load(page_server.base_url + "/session.jsp", users=2, rate=20, duration=1)
+    summary = result["summary"]
+    assert summary["failed_by_class"]["reset"] == 3
+    assert summary["failed"] == 3
+    resets = [r for r in result["history"] if r["outcome"] == "reset"]
+    assert {r["error"] for r in resets} == {"closed without response"}
+    # The closed requests were not applied: no counter anomaly.
+    assert summary["sessions_lost"] + summary["updates_lost"] + summary["unacked_applied"] == 0
+
+
+def test_applied_but_unacknowledged_update(page_server):
+    page_server.close_applies = True
+    later(0.5, lambda: setattr(page_server, "close_next", 1))
+    summary = run_load(page_server.base_url + "/session.jsp", users=2, rate=20, duration=1)["summary"]
+    assert summary["failed_by_class"]["reset"] == 1
+    assert (summary["unacked_applied"], summary["updates_lost"], summary["sessions_lost"]) == (1, 0, 0)
+    (example,) = summary["examples"]
+    assert example["got"] == example["expected"] + 1
+
+
+def test_stale_copy_loses_an_update(page_server):
+    later(0.5, lambda: setattr(page_server, "stale_next", 1))
+    summary = run_load(page_server.base_url + "/session.jsp", users=2, rate=20, duration=1)["summary"]
+    assert (summary["updates_lost"], summary["unacked_applied"], summary["sessions_lost"]) == (1, 0, 0)
+    assert summary["failed"] == 0
+
+
+def test_timeout(page_server):
+    page_server.delay = 1.0
+
+    def slow_one():
+        page_server.delay_next = 1
+
+    later(0.3, slow_one)
+    begin = time.monotonic()
+    result = run_load(page_server.base_url + "/session.jsp", users=2, rate=10, duration=1, timeout=0.3)
+    assert time.monotonic() - begin < 1 + 0.3 + 1
+    summary = result["summary"]
+    assert summary["failed_by_class"]["timeout"] == 1
+    (timed_out,) = [r for r in result["history"] if r["outcome"] == "timeout"]
+    assert 280 <= timed_out["latency_ms"] < 600
+    assert timed_out["error"] == "request timed out"
+
+
+def test_slow_request_misses_slots_and_stalls(page_server):
+    page_server.delay = 1.5
+    later(0.5, lambda: setattr(page_server, "delay_next", 1))
+    result = run_load(page_server.base_url + "/session.jsp", users=4, rate=20, duration=2.5, timeout=5)
+    history, summary = result["history"], result["summary"]
+    (slow,) = [r for r in history if r["latency_ms"] > 1000]
+    assert slow["outcome"] == "ok"
+    assert 1400 <= slow["latency_ms"] < 2000
+    missed = result["missed_slots"]
+    # User slots are 0.2 s apart: a 1.5 s request misses 7 (or 8) of them.
+    assert 6 <= missed[slow["user"]] <= 8
+    assert sum(missed) == missed[slow["user"]] == summary["missed_slots"]
+    assert (summary["stalled_users"], summary["unrecovered_users"], summary["failed"]) == (1, 0, 0)
+    assert summary["longest_stall_s"] == pytest.approx(slow["latency_ms"] / 1000, abs=0.011)
+    assert summary["sessions_lost"] + summary["updates_lost"] + summary["unacked_applied"] == 0
+    others = [r for r in history if r["user"] != slow["user"]]
+    assert all(r["latency_ms"] < 1000 for r in others)
+    # The other users kept their rate: a slow request never delays other users.
+    assert len(others) >= 3 * 12
+
+
+def test_forgotten_sessions_are_lost(page_server):
+    later(0.5, page_server.forget_sessions)
+    result = run_load(page_server.base_url + "/session.jsp", users=4, rate=40, duration=1)
+    summary = result["summary"]
+    assert (summary["sessions_lost"], summary["users_with_anomaly"]) == (4, 4)
+    assert (summary["updates_lost"], summary["unacked_applied"], summary["failed"]) == (0, 0, 0)
+    assert {e["kind"] for e in summary["examples"]} == {"sessions_lost"}
+    assert Counter(r["user"] for r in result["history"] if r["new_session"]) == dict.fromkeys(range(4), 2)
+
+
+def test_unparseable_page_404_and_redirect_are_other(page_server):
+    for path, status in (("/garbage", 200), ("/nope", 404), ("/redirect", 302)):
+        result = run_load(page_server.base_url + path, users=1, rate=4, duration=0.5)
+        summary = result["summary"]
+        assert summary["failed_by_class"]["other"] == summary["requests"] == 2, path
+        assert {r["status"] for r in result["history"]} == {status}
+    assert result["history"][0]["error"] == "HTTP 302"  # redirects are not followed
+
+
+def test_run_deadline_bounds_a_trickling_server():
+    """A server that trickles header bytes defeats per-read timeouts: the run's deadline still ends it."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+    port = listener.getsockname()[1]
+
+    def trickle():
+        try:
+            conn, _addr = listener.accept()
+        except OSError:
+            return
+        with conn:
+            try:
+                conn.recv(4096)
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                for _ in range(60):  # at most 6 s
+                    conn.sendall(b"X-Slow: 1\r\n")
+                    time.sleep(0.1)
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        begin = time.monotonic()
+        result = run_load(f"http://127.0.0.1:{port}/", users=1, rate=1, duration=1, timeout=0.5)
+        assert time.monotonic() - begin <= 1 + 0.5 + 1
+    finally:
+        listener.close()
+    (record,) = result["history"]
+    assert (record["outcome"], record["error"]) == ("timeout", "no response before the end of the run")
+    assert record["latency_ms"] >= 1000
+    assert result["summary"]["unrecovered_users"] == 1
+    thread.join(timeout=10)
+
+
+def test_plain_http_server_behind_an_https_url_is_a_tls_error(page_server):
+    url = page_server.base_url.replace("http://", "https://") + "/session.jsp"
+    result = run_load(url, users=1, rate=4, duration=0.5)
+    assert result["summary"]["failed_by_class"]["other"] == 2
+    assert result["history"][0]["error"].startswith("TLS error: ")
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    where = tmp_path_factory.mktemp("tls")
+    cert, key = where / "cert.pem", where / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+def test_https(certificate):
+    cert, key = certificate
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with PageServer(ssl_context=context) as server:
+        url = server.base_url + "/session.jsp"
+        trusted = run_load(url, users=1, rate=4, duration=0.5, ca_path=str(cert))["summary"]
+        assert trusted["ok"] == trusted["requests"] == 2
+        unchecked = run_load(url, users=1, rate=4, duration=0.5, validate_certs=False)["summary"]
+        assert unchecked["ok"] == 2
+        refused = run_load(url, users=1, rate=4, duration=0.5)
+        assert refused["summary"]["failed_by_class"]["other"] == 2
+        assert "certificate verify failed" in refused["history"][0]["error"]
+
+
+def test_200_requests_per_second_through_nginx(nginx_binary):
+    with PageServer() as one, PageServer(name="backend2.test", route="tomcat2") as two:
+        front = free_port()
+        http_block = (
+            f"  upstream tomcat {{ ip_hash; server 127.0.0.1:{one.port}; server 127.0.0.1:{two.port};"
+            " keepalive 16; }\n"
+            f"  server {{ listen 127.0.0.1:{front};\n"
+            '    location / { proxy_pass http://tomcat; proxy_http_version 1.1; proxy_set_header Connection ""; } }'
+        )
+        with Nginx(http_block, binary=nginx_binary) as nginx:
+            nginx.wait(front)
+            summary = run_load(f"http://127.0.0.1:{front}/session.jsp", users=40, rate=200, duration=2, timeout=5)[
+                "summary"
+            ]
+    assert summary["failed"] == 0
+    assert summary["requests"] >= 380 and summary["rate"] >= 190
+    assert summary["sessions_lost"] + summary["updates_lost"] + summary["unacked_applied"] == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"users": 0}, "users must be a whole number from 1 to 500, got 0."),
+        ({"users": 501}, "users must be a whole number from 1 to 500, got 501."),
+        ({"users": True}, "users must be a whole number from 1 to 500, got True."),
+        (
+            {"rate": float("nan")},
+            "rate must be a finite number of requests per second above 0 and at most 2000, got nan.",
+        ),
+        (
+            {"rate": float("inf")},
+            "rate must be a finite number of requests per second above 0 and at most 2000, got inf.",
+        ),
+        ({"rate": 0}, "rate must be a finite number of requests per second above 0 and at most 2000, got 0."),
+        ({"rate": 2001}, "rate must be a finite number of requests per second above 0 and at most 2000, got 2001."),
+        ({"duration": 0}, "duration must be a finite number of seconds above 0 and at most 3600, got 0."),
+        ({"duration": float("nan")}, "duration must be a finite number of seconds above 0 and at most 3600, got nan."),
+        ({"timeout": float("inf")}, "timeout must be a finite number of seconds above 0, got inf."),
+        ({"timeout": 0}, "timeout must be a finite number of seconds above 0, got 0."),
+        ({"fast_ms": -1}, "fast_ms must be a finite number of milliseconds above 0, got -1."),
+        (
+            {"users": 10, "rate": 1001},
+            "rate per user must be at most 100 requests per second, got 100.1 (rate 1001 / users 10): "
+            "raise users to at least 11 or lower rate.",
+        ),
+        (
+            {"users": 100, "rate": 2000, "duration": 101},
+            "rate * duration must be at most 200000 requests, got 2000 * 101 = 202000: lower rate or duration.",
+        ),
+        (
+            {"users": 100, "rate": 10, "duration": 5},
+            "duration must be at least users / rate = 10 s (one user's interval between requests), got 5: "
+            "raise duration or rate, or lower users, so that every user sends a request.",
+        ),
+        (
+            {"url": "http://[::1/x"},
+            "url 'http://[::1/x' cannot be parsed (Invalid IPv6 URL): give an absolute http:// or https:// URL.",
+        ),
+        ({"url": "ftp://x"}, "url must be an absolute http:// or https:// URL, got 'ftp://x'."),
+        ({"url": "/session.jsp"}, "url must be an absolute http:// or https:// URL, got '/session.jsp'."),
+        ({"url": "http://127.0.0.1:99999/"}, "url 'http://127.0.0.1:99999/' cannot be parsed (Port out of range"),
+        ({"page_format": "xml"}, "page_format must be auto, html or json, got 'xml'."),
+        ({"cookie_name": "a=b"}, "cookie_name must be a cookie name without"),
+        ({"headers": {"X-A": "b\r\nX-Evil: 1"}}, "headers must map header names"),
+        ({"ca_path": "/nonexistent/ca.pem"}, "ca_path must be a file of PEM CA certificates"),
+    ],
+)
+def test_bad_parameters_are_refused_before_any_request(page_server, kwargs, message):
+    arguments = {"url": page_server.base_url + "/session.jsp", "users": 2, "rate": 10, "duration": 1}
+    arguments.update(kwargs)
+    with pytest.raises(LoadParameterError) as info:
+        run_load(**arguments)
+    assert str(info.value).startswith(message)
+    assert page_server.requests == 0
+
+
+@pytest.mark.parametrize(
+    ("exc", "outcome", "text"),
+    [
+        (
+            ConnectionRefusedError(111, "Connection refused"),
+            "refused",
+            "request failed: [Errno 111] Connection refused",
+        ),
+        (http.client.RemoteDisconnected("Remote end closed connection"), "reset", "closed without response"),
+        (http.client.IncompleteRead(b"ab", 10), "reset", "closed before the end of the response"),
+        (BrokenPipeError(32, "Broken pipe"), "reset", "broken pipe"),
+        (ConnectionResetError(104, "Connection reset by peer"), "reset", "connection reset"),
+        (
+            ssl.SSLEOFError(8, "EOF occurred in violation of protocol"),
+            "reset",
+            "TLS connection closed without response",
+        ),
+        (TimeoutError("timed out"), "timeout", "request timed out"),
+        (ssl.SSLCertVerificationError(1, "certificate verify failed"), "other", "TLS error: "),
+        (socket.gaierror(-2, "Name or service not known"), "other", "name resolution failed: "),
+        (http.client.LineTooLong("header line"), "other", "bad response: "),
+        (OSError(113, "No route to host"), "other", "request failed: [Errno 113] No route to host"),
+    ],
+)
+def test_error_classes(exc, outcome, text):
+    got_outcome, got_text = classify_error(exc)
+    assert got_outcome == outcome
+    assert got_text.startswith(text)
