@@ -10,9 +10,9 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_FORCE_COLOR ?= $(if $(CI),0,1)
 export PY_COLORS ?= $(if $(CI),0,1)
-SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static
+SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static nginx_sticky_cluster balancer_role
 
-.PHONY: help prereq venv image lab faults lab-up lab-down test lint unit sanity build molecule bench clean
+.PHONY: help prereq venv image lab faults lab-up lab-down test lint unit sanity build molecule bench docs clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -70,8 +70,12 @@ sanity: venv ## ansible-test sanity, offline
 molecule: venv image ## Molecule scenarios (SCENARIOS="lab default ...")
 	@scripts/molecule_all.sh $(SCENARIOS)
 
-bench: venv prereq ## benchmarks (figures, not pass/fail)
+bench: venv prereq ## benchmarks: the probe's speed and the load generator's sustained rate (figures, not pass/fail)
 	python scripts/bench_probe.py
+	python scripts/bench_load.py
+
+docs: venv ## regenerate docs/roles and docs/plugins from the argument specs and the plugins' documentation
+	python scripts/gen_docs.py
 
 clean: lab-down ## remove the lab, build outputs and reports (keeps images and .venv)
 	rm -rf build lab-report .pytest_cache .ruff_cache

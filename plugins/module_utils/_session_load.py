@@ -16,6 +16,7 @@ import contextlib
 import http.client
 import math
 import os
+import random
 import socket
 import ssl
 import threading
@@ -42,6 +43,8 @@ MAX_REQUESTS = 200000
 # After t0 + duration + timeout the run stops waiting: a request still outstanding then is recorded as a
 # timeout and its socket is shut down. Every request has its own deadline (start + timeout) before that.
 GRACE_S = 0.25
+# How often the run looks for its stop_file.
+STOP_FILE_POLL_S = 0.1
 _RESET_TEXTS = (
     (http.client.RemoteDisconnected, "closed without response"),
     (http.client.IncompleteRead, "closed before the end of the response"),
@@ -98,6 +101,7 @@ def validate_parameters(
     cookie_name="JSESSIONID",
     headers=None,
     ca_path=None,
+    jitter=0.5,
 ):
     """Raise LoadParameterError with one clear sentence for an unusable parameter; return the parsed URL.
 
@@ -111,6 +115,10 @@ def validate_parameters(
     duration = _number("duration", duration, "seconds", MAX_DURATION)
     _number("timeout", timeout, "seconds")
     _number("fast_ms", fast_ms, "milliseconds")
+    if isinstance(jitter, bool) or not isinstance(jitter, (int, float)) or not 0 <= jitter <= 1:
+        raise LoadParameterError(
+            f"jitter must be a number from 0 to 1 (a fraction of a user's interval), got {jitter!r}."
+        )
     if rate / users > MAX_RATE_PER_USER:
         raise LoadParameterError(
             f"rate per user must be at most {MAX_RATE_PER_USER:g} requests per second, got {rate / users:g} "
@@ -207,8 +215,26 @@ class _User:
 
 
 class _Run:
-    def __init__(self, target, users, rate, duration, timeout, keepalive, cookie_name, page_format, context, headers):
+    def __init__(
+        self,
+        target,
+        users,
+        rate,
+        duration,
+        timeout,
+        keepalive,
+        cookie_name,
+        page_format,
+        context,
+        headers,
+        jitter,
+        stop_file=None,
+    ):
         self.scheme, self.host, self.port, self.path = target
+        self.jitter = jitter
+        self.stop_file = stop_file
+        # The end of the schedule (monotonic): t0 + duration, or earlier once stop_file appears.
+        self.end_m = None
         self.users = [_User(index) for index in range(users)]
         self.rate = rate
         self.duration = duration
@@ -325,29 +351,40 @@ class _Run:
             return
         interval = len(self.users) / self.rate
         first = self.t0m + user.index / self.rate
-        end = self.t0m + self.duration
+        # Each slot moves by up to jitter/2 of an interval either way (the average rate stays exact): users in
+        # lockstep would reach a round-robin balancer in the same order every time and always land on the same
+        # backend, as no real users do.
+        spread = random.Random(user.index).uniform if self.jitter else None
+
+        def slot_time(k):
+            # None once the schedule is over; the jitter never moves a slot out of [t0, end), so every user
+            # sends exactly as many requests as without it.
+            base = first + k * interval
+            if base >= self.end_m:
+                return None
+            if not spread:
+                return base
+            return min(max(base + spread(-0.5, 0.5) * self.jitter * interval, self.t0m), self.end_m - 1e-6)
+
         slot_index = 0
-        while not self.closed:
-            slot = first + slot_index * interval
-            if slot >= end:
-                break
+        slot = slot_time(0)
+        while not self.closed and slot is not None:
             now = time.monotonic()
             if now < slot:
                 time.sleep(slot - now)
                 now = time.monotonic()
-            if now >= end or self.closed:
+            if now >= self.end_m or self.closed:
                 break
             self._request(user, now)
             done = time.monotonic()
             slot_index += 1
+            slot = slot_time(slot_index)
             # Slots that passed while the request was outstanding are missed; the next request waits for
             # the first slot after the response.
-            while True:
-                slot = first + slot_index * interval
-                if slot >= done or slot >= end:
-                    break
+            while slot is not None and slot < done:
                 user.missed += 1
                 slot_index += 1
+                slot = slot_time(slot_index)
         if user.conn is not None:
             user.conn.close()
             user.conn = None
@@ -401,10 +438,16 @@ class _Run:
             ) from exc
         self.t0 = time.time()
         self.t0m = time.monotonic()
+        self.end_m = self.t0m + self.duration
         self.go.set()
-        deadline = self.t0m + self.duration + self.timeout + GRACE_S
+        while self.stop_file and time.monotonic() < self.end_m:
+            # The schedule ends early once stop_file appears (the caller has seen what it came to see).
+            if os.path.exists(self.stop_file):
+                self.end_m = time.monotonic()
+                break
+            time.sleep(STOP_FILE_POLL_S)
         for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+            thread.join(max(0.0, self.end_m + self.timeout + GRACE_S - time.monotonic()))
         self._abandon_outstanding()
         history = [record for user in self.users for record in user.records]
         history.sort(key=lambda r: (r["start"], r["user"], r["seq"]))
@@ -424,18 +467,28 @@ def run_load(
     ca_path=None,
     headers=None,
     fast_ms=1000.0,
+    jitter=0.5,
+    stop_file=None,
 ):
     """Run users virtual users at a total of rate requests per second for duration seconds, open loop.
 
-    User u's slots are t0 + u/rate + k*users/rate (k = 0, 1, ...) before t0 + duration. A user has at most
-    one request outstanding: a slot that passes while it is outstanding is missed, and the user sends at its
-    first slot after the response. Every parameter is checked before any request (LoadParameterError).
+    User u's slots are t0 + u/rate + k*users/rate (k = 0, 1, ...) before t0 + duration, each moved by a random
+    amount of up to jitter/2 of a user's interval either way (the same for a given user in every run).
+    A user has at most one request outstanding: a slot that passes while it is outstanding is missed, and
+    the user sends at its first slot after the response.
+    When stop_file is given, the schedule ends as soon as that file exists (duration is then an upper bound).
+    Every parameter is checked before any request (LoadParameterError).
     Returns {started_at (t0, epoch s), duration, users, rate, history, missed_slots (a list indexed by user),
     summary}.
     """
     target = validate_parameters(
-        url, users, rate, duration, timeout, fast_ms, page_format, cookie_name, headers, ca_path
+        url, users, rate, duration, timeout, fast_ms, page_format, cookie_name, headers, ca_path, jitter
     )
+    if stop_file is not None and (not isinstance(stop_file, str) or not stop_file or os.path.exists(stop_file)):
+        raise LoadParameterError(
+            f"stop_file must be the path of a file that does not exist yet, got {stop_file!r}: "
+            "remove it, or pick another."
+        )
     context = tls_context(validate_certs, ca_path) if target[0] == "https" else None
     run = _Run(
         target,
@@ -448,15 +501,19 @@ def run_load(
         page_format,
         context,
         {str(k): str(v) for k, v in (headers or {}).items()},
+        float(jitter),
+        stop_file,
     )
     history, missed = run.execute()
+    # The schedule's real length: duration, or less when stop_file ended it early.
+    duration = round(min(float(duration), run.end_m - run.t0m), 3)
     return {
         # Not "started": async_status takes a result with that key for a job still running.
         "started_at": run.t0,
-        "duration": float(duration),
+        "duration": duration,
         "users": users,
         "rate": float(rate),
         "history": history,
         "missed_slots": missed,
-        "summary": check_history(history, users=users, duration=float(duration), fast_ms=fast_ms, missed_slots=missed),
+        "summary": check_history(history, users=users, duration=duration, fast_ms=fast_ms, missed_slots=missed),
     }

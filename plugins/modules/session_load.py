@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 ---
 module: session_load
 short_description: Load a session test page with many users and check what they saw
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - >-
     Runs O(users) virtual users against O(url) for O(duration) seconds at a total of O(rate) requests per second,
@@ -24,7 +24,10 @@ description:
     it shows the backend, the session ID and a per-session counter that goes up by one on every request.
   - B(Open loop.) The schedule does not depend on the answers. User V(u) (0-based) has its slots at
     V(t0 + u/rate + k * users/rate) (V(k = 0, 1, ...)) before V(t0 + duration), so the users are spread evenly and
-    together send O(rate) requests per second. A slow answer never delays other users.
+    together send O(rate) requests per second. A slow answer never delays other users. Each slot moves by a
+    random amount of up to O(jitter)/2 of a user's interval either way, so that the users do not reach the
+    balancer in the same order every time (with a round-robin balancer, users in lockstep would each always
+    land on the same backend).
   - B(Missed slots.) When a user's request is still outstanding at one of its slot times, that slot is missed
     (counted per user, RV(missed_slots)); the user sends its next request at its first slot after the response.
     Missed slots mean the achieved rate fell below O(rate) because answers were slow.
@@ -101,6 +104,18 @@ options:
       - An V(ok) request that took longer than this many milliseconds opens a stall. Above 0.
     type: float
     default: 1000
+  stop_file:
+    description:
+      - Path of a file on the host the load runs on. The schedule ends as soon as it exists, so that a caller
+        can end the load once it has seen what it came to see; O(duration) is then an upper bound, and
+        RV(duration) is the schedule's real length. It must not exist when the run starts.
+    type: path
+  jitter:
+    description:
+      - How far each slot moves at random, as a fraction of a user's interval (V(users / rate)), from V(0)
+        (a fixed schedule) to V(1). The moves are the same for a given user in every run.
+    type: float
+    default: 0.5
   cookie_name:
     description:
       - Name of the session cookie. Its value is used as the session ID when the page does not show one.
@@ -190,7 +205,7 @@ started_at:
   type: float
   sample: 1795460400.123
 duration:
-  description: O(duration), seconds.
+  description: The schedule's length in seconds, O(duration) or less when O(stop_file) ended it early.
   returned: always
   type: float
   sample: 30.0
@@ -383,6 +398,8 @@ def main():
             timeout=dict(type="float", default=30),
             keepalive=dict(type="bool", default=False),
             fast_ms=dict(type="float", default=1000),
+            jitter=dict(type="float", default=0.5),
+            stop_file=dict(type="path"),
             cookie_name=dict(type="str", default="JSESSIONID"),
             page_format=dict(type="str", default="auto", choices=["auto", "html", "json"]),
             validate_certs=dict(type="bool", default=True),
@@ -406,6 +423,8 @@ def main():
             ca_path=params["ca_path"],
             headers={str(k): str(v) for k, v in params["headers"].items()},
             fast_ms=params["fast_ms"],
+            jitter=params["jitter"],
+            stop_file=params["stop_file"],
         )
     except LoadParameterError as exc:
         module.fail_json(msg=str(exc))

@@ -59,10 +59,41 @@ CASES = {
 }
 
 
-def run_site(extra: dict, inventory: str | os.PathLike = INVENTORY.parent) -> subprocess.CompletedProcess:
+# verify.yml checks its own settings in its first play, before it probes, loads or faults anything.
+VERIFY_CASES = {
+    "unknown-fault": (
+        {"tomcat_ha_fault": "meteor"},
+        "verify: tomcat_ha_fault must be one of stop, kill, freeze, partition, restart (got meteor).",
+    ),
+    "too-many-users": ({"tomcat_ha_load_users": 501}, "verify: tomcat_ha_load_users must be 1 to 500"),
+    "no-users": ({"tomcat_ha_load_users": 0}, "verify: tomcat_ha_load_users must be 1 to 500"),
+    "rate-too-high": (
+        {"tomcat_ha_load_rate": 5000},
+        "at most 2000 requests per second, at most 100 per user (got 20 users at 5000).",
+    ),
+    "rate-per-user": (
+        {"tomcat_ha_load_users": 2, "tomcat_ha_load_rate": 500},
+        "at most 100 per user (got 2 users at 500).",
+    ),
+    "duration-short": (
+        {"tomcat_ha_fault": "stop", "tomcat_ha_load_duration": 10},
+        "verify: tomcat_ha_load_duration (10 s) must cover the lead-in (4 s, at least 1), the fault (15 s) "
+        "and the recovery (20 s): at least 39 s",
+    ),
+    "duration-restart": (
+        {"tomcat_ha_fault": "restart", "tomcat_ha_load_duration": 30},
+        "the fault (0 s) and the recovery (40 s): at least 44 s",
+    ),
+    "unknown-strategy": ({"tomcat_ha_strategy": "magic"}, "verify: tomcat_ha_strategy must be one of"),
+}
+
+
+def run_site(
+    extra: dict, inventory: str | os.PathLike = INVENTORY.parent, playbook: str = "site.yml"
+) -> subprocess.CompletedProcess:
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     return subprocess.run(
-        ["ansible-playbook", "-i", str(inventory), "site.yml", "-e", json.dumps(extra)],
+        ["ansible-playbook", "-i", str(inventory), playbook, "-e", json.dumps(extra)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -91,6 +122,16 @@ def assert_failed_before_any_change(proc: subprocess.CompletedProcess, message: 
 def test_bad_input_fails_in_preflight(case):
     extra, message = CASES[case]
     assert_failed_before_any_change(run_site(extra), message)
+
+
+@pytest.mark.parametrize("case", sorted(VERIFY_CASES))
+def test_bad_verify_input_fails_before_anything_runs(case):
+    extra, message = VERIFY_CASES[case]
+    proc = run_site(extra, playbook="playbooks/verify.yml")
+    assert_failed_before_any_change(proc, message)
+    # Stopped in the first play: no probe, no load, no fault.
+    out = proc.stdout + proc.stderr
+    assert "Start the load" not in out and "Inject the fault" not in out, out[-3000:]
 
 
 def test_cluster_needs_two_backends(tmp_path):

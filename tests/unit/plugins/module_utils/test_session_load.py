@@ -57,7 +57,7 @@ def by_user(history):
 def test_clean_run(page_server):
     begin = time.monotonic()
     before = time.time()
-    result = run_load(page_server.base_url + "/session.jsp", users=4, rate=40, duration=2, timeout=5)
+    result = run_load(page_server.base_url + "/session.jsp", users=4, rate=40, duration=2, timeout=5, jitter=0)
     wall = time.monotonic() - begin
     assert wall < 2 + 1
     history, summary = result["history"], result["summary"]
@@ -87,6 +87,21 @@ def test_clean_run(page_server):
     assert (summary["stalled_users"], summary["longest_stall_s"]) == (0, 0.0)
     assert 38 <= summary["rate"] <= 40
     assert 0 < summary["latency_ms"]["p50"] <= summary["latency_ms"]["p99"] <= summary["latency_ms"]["max"]
+
+
+def test_jitter_moves_slots_within_a_quarter_interval_and_keeps_the_count(page_server):
+    # users=4 at 40/s: a user's interval is 0.1 s, so jitter 0.5 moves each slot by at most 0.025 s.
+    runs = [
+        run_load(page_server.base_url + "/session.jsp", users=4, rate=40, duration=1, timeout=5, jitter=0.5)
+        for _ in range(2)
+    ]
+    for result in runs:
+        assert len(result["history"]) == 40
+        for user, records in by_user(result["history"]).items():
+            for k, record in enumerate(records):
+                assert record["start"] == pytest.approx(user / 40 + k * 0.1, abs=0.025 + 0.01), (user, k)
+    offsets = [[r["start"] - (r["user"] / 40 + r["seq"] * 0.1) for r in result["history"]] for result in runs]
+    assert max(abs(o) for o in offsets[0]) > 0.005, "jitter moved nothing"
 
 
 def test_html_page_and_keepalive(page_server):
@@ -301,6 +316,8 @@ def test_200_requests_per_second_through_nginx(nginx_binary):
     ("kwargs", "message"),
     [
         ({"users": 0}, "users must be a whole number from 1 to 500, got 0."),
+        ({"jitter": 1.5}, "jitter must be a number from 0 to 1 (a fraction of a user's interval), got 1.5."),
+        ({"jitter": float("nan")}, "jitter must be a number from 0 to 1"),
         ({"users": 501}, "users must be a whole number from 1 to 500, got 501."),
         ({"users": True}, "users must be a whole number from 1 to 500, got True."),
         (
@@ -382,3 +399,25 @@ def test_error_classes(exc, outcome, text):
     got_outcome, got_text = classify_error(exc)
     assert got_outcome == outcome
     assert got_text.startswith(text)
+
+
+def test_stop_file_ends_the_schedule_early(page_server, tmp_path):
+    stop = tmp_path / "stop"
+    timer = threading.Timer(0.6, stop.touch)
+    timer.start()
+    begin = time.monotonic()
+    result = run_load(page_server.base_url + "/session.jsp", users=2, rate=20, duration=10, stop_file=str(stop))
+    timer.join()
+    assert time.monotonic() - begin < 2
+    assert 0.5 <= result["duration"] <= 1.0
+    assert all(r["start"] < result["duration"] for r in result["history"])
+    assert result["summary"]["rate"] == pytest.approx(len(result["history"]) / result["duration"], abs=0.1)
+
+
+def test_an_existing_stop_file_is_refused(page_server, tmp_path):
+    stop = tmp_path / "stop"
+    stop.touch()
+    with pytest.raises(LoadParameterError) as info:
+        run_load(page_server.base_url + "/session.jsp", users=2, rate=20, duration=1, stop_file=str(stop))
+    assert "stop_file must be the path of a file that does not exist yet" in str(info.value)
+    assert page_server.requests == 0
