@@ -1,8 +1,9 @@
 """`make lab` and `make faults`: bring the local lab up, run experiments on the same hosts, print the table.
 
-make lab runs the experiments of lab/experiments.yml in turn: each reconfigures the lab with site.yml (balancer
-and strategy) and runs verify.yml (the quiet probes, and the load through the fault). make faults (--faults)
-provisions each setup of the fault matrix once and runs verify.yml once per fault.
+make lab runs the experiments of lab/experiments.yml: each reconfigures a lab with site.yml (balancer and
+strategy) and runs verify.yml (the quiet probes, and the load through the fault). make faults (--faults)
+provisions each setup of the fault matrix once and runs verify.yml once per fault. The work is shared out to
+--parallel labs side by side (LAB_PARALLEL, default 1), each four containers on a network of its own.
 Logs go to <report dir>/logs/, results to <report dir>/results/, the report to report.md or faults.md.
 Exit status: 0 when every run matched its expectation.
 """
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,41 +28,106 @@ ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "lab"
 
 
+SAY = threading.Lock()
+
+
 def say(msg: str) -> None:
-    print(msg, flush=True)
+    with SAY:
+        print(msg, flush=True)
 
 
-def run_stage(label: str, args: list[str], log: Path) -> tuple[bool, float]:
+def run_stage(label: str, args: list[str], log: Path, lab: str) -> tuple[bool, float]:
     started = time.monotonic()
+    env = dict(os.environ, SESSIONLAB_LAB=lab)
     with log.open("w") as fh:
-        rc = subprocess.call(["ansible-playbook", *args], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
+        rc = subprocess.call(["ansible-playbook", *args], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
     took = time.monotonic() - started
-    say(f"    {label}: {'ok' if rc == 0 else 'FAILED'} ({took:.0f} s){'' if rc == 0 else ', read ' + str(log)}")
+    say(f"    [{lab}] {label}: {'ok' if rc == 0 else 'FAILED'} ({took:.0f} s){'' if rc == 0 else ', read ' + str(log)}")
     return rc == 0, took
 
 
-def plan(opts, data: dict) -> list[dict]:
-    """The runs in order: {name, balancer, strategy, fault, provision (bool: site.yml before it)}."""
+def plan(opts, data: dict) -> list[list[dict]]:
+    """The work in units that must run in order on one lab: a unit is one experiment (make lab) or one setup
+    with its faults (make faults). Each run is {name, balancer, strategy, fault, provision, hold?}."""
     if opts.faults:
-        runs = []
+        units = []
         for setup in data["lab_fault_matrix"]:
+            unit = []
             for n, fault in enumerate(setup["faults"]):
                 name = f"{setup['balancer']}-{setup['strategy']}-{fault}"
-                runs.append({"name": name, **{k: setup[k] for k in ("balancer", "strategy")}, "fault": fault})
-                runs[-1]["provision"] = n == 0
+                unit.append(
+                    {"name": name, "balancer": setup["balancer"], "strategy": setup["strategy"], "fault": fault}
+                )
+                unit[-1]["provision"] = n == 0
+            units.append(unit)
     else:
-        runs = [dict(e, provision=True) for e in data["lab_experiments"]]
+        defaults = data.get("lab_experiment_defaults", {})
+        units = [[dict(defaults, **e, provision=True)] for e in data["lab_experiments"]]
     if opts.only:
-        unknown = set(opts.only) - {r["name"] for r in runs}
+        known = [r["name"] for unit in units for r in unit]
+        unknown = set(opts.only) - set(known)
         if unknown:
-            raise SystemExit(
-                f"lab: unknown run {', '.join(sorted(unknown))}: pick from " + ", ".join(r["name"] for r in runs)
-            )
-        kept = [r for r in runs if r["name"] in opts.only]
-        for r in kept:
-            r["provision"] = True
-        runs = kept
-    return runs
+            raise SystemExit(f"lab: unknown run {', '.join(sorted(unknown))}: pick from " + ", ".join(known))
+        units = [[dict(r, provision=True) for r in unit if r["name"] in opts.only] for unit in units]
+        units = [unit for unit in units if unit]
+    return units
+
+
+def share(units: list[list[dict]], labs: int) -> list[list[list[dict]]]:
+    """Deal the units out to the labs, the largest first, each to the lab with the least work so far."""
+    shares: list[list[list[dict]]] = [[] for _ in range(labs)]
+    for unit in sorted(units, key=len, reverse=True):
+        min(shares, key=lambda s: sum(len(u) for u in s)).append(unit)
+    return [s for s in shares if s]
+
+
+def lab_names(count: int) -> list[str]:
+    return ["sessionlab" if i == 0 else f"sessionlab{i + 1}" for i in range(count)]
+
+
+def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings: dict) -> None:
+    """Bring one lab up and run its units in turn; results and timings are filled by run name."""
+    logs, results_dir, state = out / "logs", out / "results", out / "state" / lab
+    state.mkdir(parents=True, exist_ok=True)
+    ok, timings[f"{lab} up"] = run_stage(
+        "lab up", ["lab/playbooks/lab_up.yml", "-e", f"lab_state_dir={state}"], logs / f"{lab}.lab_up.log", lab
+    )
+    if not ok:
+        for run in (r for unit in units for r in unit):
+            results[run["name"]] = {"experiment": run["name"], **run, "error": f"{lab} did not come up"}
+        return
+    for h in json.loads((state / "hosts.json").read_text()):
+        say(f"    [{lab}] {h['host']:<20} {h['address']:<15} (container {h['container']})")
+    for unit in units:
+        provisioned = True
+        for run in unit:
+            name = run["name"]
+            say(f"lab: [{lab}] {name} ({run['balancer']}, strategy {run['strategy']}, fault {run['fault']})")
+            extra = ["-e", f"tomcat_ha_balancer={run['balancer']}", "-e", f"tomcat_ha_strategy={run['strategy']}"]
+            if run["provision"]:
+                provisioned, timings[f"{name} provision"] = run_stage(
+                    "provision", ["site.yml", *extra], logs / f"{name}.provision.log", lab
+                )
+            if not provisioned:
+                error = f"provision failed, read {logs / (name + '.provision.log')}"
+                results[name] = {"experiment": name, **run, "error": error}
+                continue
+            verify = ["playbooks/verify.yml", *extra, "-e", f"tomcat_ha_fault={run['fault']}"]
+            verify += ["-e", f"tomcat_ha_experiment={name}", "-e", f"tomcat_ha_report_dir={out}"]
+            for key in ("hold", "lead", "tail"):
+                if key in run:
+                    verify += ["-e", f"tomcat_ha_{'fault' if key == 'hold' else 'load'}_{key}={run[key]}"]
+            ok, timings[f"{name} verify"] = run_stage("verify", verify, logs / f"{name}.verify.log", lab)
+            result_file = results_dir / f"{name}.json"
+            if result_file.exists():
+                result = json.loads(result_file.read_text())
+                if not ok and result["verdict"]["matched"]:
+                    # The verdict matched, but another stage (e.g. restoring the backend) failed: not a clean run.
+                    result["stage_error"] = f"verify failed, read {logs / (name + '.verify.log')}"
+                results[name] = result
+            else:
+                error = f"verify failed, read {logs / (name + '.verify.log')}"
+                results[name] = {"experiment": name, **run, "error": error}
 
 
 def main() -> int:
@@ -67,79 +135,54 @@ def main() -> int:
     parser.add_argument("--faults", action="store_true", help="run the fault matrix (make faults)")
     parser.add_argument("--only", action="append", help="run only this experiment or cell (repeatable)")
     parser.add_argument("--report-dir", default=str(ROOT / "lab-report"))
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        default=int(os.environ.get("LAB_PARALLEL", "1")),
+        help="how many labs run side by side (default 1, or LAB_PARALLEL)",
+    )
     opts = parser.parse_args()
+    if not 1 <= opts.parallel <= 4:
+        say(f"lab: --parallel (LAB_PARALLEL) must be 1 to 4, got {opts.parallel}: each lab is four containers.")
+        return 2
 
     out = Path(opts.report_dir).resolve()
-    logs, results_dir, state = out / "logs", out / "results", out / "state"
-    for d in (logs, results_dir, state):
+    for d in (out / "logs", out / "results", out / "state"):
         d.mkdir(parents=True, exist_ok=True)
-    runs = plan(opts, yaml.safe_load((LAB / "experiments.yml").read_text()))
-    for r in runs:
-        (results_dir / f"{r['name']}.json").unlink(missing_ok=True)
+    units = plan(opts, yaml.safe_load((LAB / "experiments.yml").read_text()))
+    order = [r["name"] for unit in units for r in unit]
+    for name in order:
+        (out / "results" / f"{name}.json").unlink(missing_ok=True)
 
     timings: dict[str, float] = {}
+    results: dict[str, dict] = {}
     t_all = time.monotonic()
-    say("lab: starting the lab hosts")
-    ok, timings["lab up"] = run_stage(
-        "lab up", ["lab/playbooks/lab_up.yml", "-e", f"lab_state_dir={state}"], logs / "lab_up.log"
-    )
-    if not ok:
-        return 1
-    for h in json.loads((state / "hosts.json").read_text()):
-        say(f"    {h['host']:<20} {h['address']:<15} (container {h['container']})")
-
-    results = []
-    provisioned = True
-    for n, run in enumerate(runs, 1):
-        name = run["name"]
-        say(f"lab: [{n}/{len(runs)}] {name} ({run['balancer']}, strategy {run['strategy']}, fault {run['fault']})")
-        extra = ["-e", f"tomcat_ha_balancer={run['balancer']}", "-e", f"tomcat_ha_strategy={run['strategy']}"]
-        if run["provision"]:
-            provisioned, timings[f"{name} provision"] = run_stage(
-                "provision", ["site.yml", *extra], logs / f"{name}.provision.log"
-            )
-        if not provisioned:
-            results.append(
-                {"experiment": name, **run, "error": f"provision failed, read {logs / (name + '.provision.log')}"}
-            )
-            continue
-        ok, timings[f"{name} verify"] = run_stage(
-            "verify",
-            [
-                "playbooks/verify.yml",
-                *extra,
-                "-e",
-                f"tomcat_ha_fault={run['fault']}",
-                "-e",
-                f"tomcat_ha_experiment={name}",
-                "-e",
-                f"tomcat_ha_report_dir={out}",
-            ],
-            logs / f"{name}.verify.log",
-        )
-        result_file = results_dir / f"{name}.json"
-        if result_file.exists():
-            result = json.loads(result_file.read_text())
-            if not ok and result["verdict"]["matched"]:
-                # The verdict matched, but another stage (e.g. restoring the backend) failed: not a clean run.
-                result["stage_error"] = f"verify failed, read {logs / (name + '.verify.log')}"
-            results.append(result)
-        else:
-            results.append({"experiment": name, **run, "error": f"verify failed, read {logs / (name + '.verify.log')}"})
+    shares = share(units, opts.parallel)
+    labs = lab_names(len(shares))
+    say(f"lab: {len(order)} runs on {len(labs)} lab(s) side by side: {', '.join(labs)}")
+    workers = [
+        threading.Thread(target=run_lab, args=(lab, lab_units, out, results, timings), name=lab)
+        for lab, lab_units in zip(labs, shares, strict=True)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
 
     timings["total"] = time.monotonic() - t_all
+    ordered = [results[name] for name in order]
     kind = "faults" if opts.faults else "report"
     title = "Fault matrix" if opts.faults else "Session persistence lab report"
-    table = write_report(results, out, timings, name=kind, title=title)
+    table = write_report(ordered, out, timings, name=kind, title=title)
     say("")
     say(table)
     say("")
-    matched = sum(1 for r in results if r.get("verdict", {}).get("matched") and not r.get("stage_error"))
+    matched = sum(1 for r in ordered if r.get("verdict", {}).get("matched") and not r.get("stage_error"))
     say(
-        f"lab: {matched} of {len(results)} runs matched their expectation in {timings['total']:.0f} s; "
+        f"lab: {matched} of {len(ordered)} runs matched their expectation in {timings['total']:.0f} s; "
         f"report: {out / (kind + '.md')}"
     )
-    return 0 if matched == len(results) else 1
+    return 0 if matched == len(ordered) else 1
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -26,10 +27,13 @@ def lab_inventory() -> dict[str, dict]:
     return out
 
 
+def container(name: str) -> str:
+    """The container of a lab host, as lab/inventory/group_vars/all/lab.yml names it."""
+    return f"{os.environ.get('SESSIONLAB_LAB', 'sessionlab')}-{name.split('.')[0]}"
+
+
 def lab_hosts(group: str | None = None) -> dict[str, str]:
     """Map inventory hostname to container name, optionally only for one group."""
     return {
-        name: entry["vars"]["ansible_host"]
-        for name, entry in lab_inventory().items()
-        if group is None or group in entry["groups"]
+        name: container(name) for name, entry in lab_inventory().items() if group is None or group in entry["groups"]
     }

@@ -5,7 +5,7 @@ from tests.lab_checks import BALANCER, CLIENT, fetch_when_settled, host
 
 def test_nginx_hashes_the_session_base(lb):
     conf = lb.file("/etc/nginx/conf.d/sessionlab-balancer.conf").content_string
-    assert 'map $cookie_JSESSIONID $tomcat_ha_tomcats_session_base {' in conf
+    assert "map $cookie_JSESSIONID $tomcat_ha_tomcats_session_base {" in conf
     assert '"~^(?<base>[^.]+)" $base;' in conf
     assert "hash $tomcat_ha_tomcats_session_base consistent;" in conf
     assert "hash $cookie_JSESSIONID" not in conf

@@ -1,0 +1,77 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The data of playbooks/vars: strategies with exactly their keys, and an expectation for every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._verdict import check_expectation
+
+ROOT = Path(__file__).resolve().parents[2]
+VARS = ROOT / "playbooks" / "vars"
+STRATEGIES = yaml.safe_load((VARS / "strategies.yml").read_text())["tomcat_ha_strategies"]
+EXPECTATIONS = yaml.safe_load((VARS / "expectations.yml").read_text())["tomcat_ha_expectations"]
+FAULTS = yaml.safe_load((VARS / "faults.yml").read_text())["tomcat_ha_faults"]
+BALANCERS = {"nginx": "nginx_balancer_method", "httpd": "httpd_balancer_sticky"}
+
+
+def choices(role, option):
+    spec = yaml.safe_load((ROOT / "roles" / role / "meta" / "argument_specs.yml").read_text())
+    return spec["argument_specs"]["main"]["options"][option]["choices"]
+
+
+def merge(base, override):
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def cell(strategy, balancer, fault):
+    """What verify.yml's _verify_cell computes."""
+    entry = EXPECTATIONS[strategy]
+    result = merge(entry["default"], entry.get(fault, {}))
+    result = merge(result, entry.get(balancer, {}).get("default", {}))
+    return merge(result, entry.get(balancer, {}).get(fault, {}))
+
+
+@pytest.mark.parametrize("strategy", sorted(STRATEGIES))
+def test_every_strategy_has_exactly_its_keys_and_valid_settings(strategy):
+    entry = STRATEGIES[strategy]
+    assert set(entry) == {"description", "nginx_balancer_method", "httpd_balancer_sticky", "cluster"}
+    assert isinstance(entry["cluster"], bool)
+    assert entry["nginx_balancer_method"] in [*choices("nginx_balancer", "nginx_balancer_method"), None]
+    assert entry["httpd_balancer_sticky"] in [*choices("httpd_balancer", "httpd_balancer_sticky"), None]
+    assert entry["nginx_balancer_method"] or entry["httpd_balancer_sticky"], "offered on no balancer"
+
+
+def test_every_strategy_has_expectations_and_no_more():
+    assert set(EXPECTATIONS) == set(STRATEGIES)
+
+
+@pytest.mark.parametrize("strategy", sorted(EXPECTATIONS))
+def test_every_cell_of_every_offered_run_is_a_valid_expectation(strategy):
+    entry = EXPECTATIONS[strategy]
+    assert set(entry) <= {"default", *FAULTS, *BALANCERS}, set(entry)
+    for balancer, setting in BALANCERS.items():
+        assert set(entry.get(balancer, {})) <= {"default", *FAULTS}
+        if STRATEGIES[strategy][setting] is None:
+            assert balancer not in entry, f"{strategy} is not offered on {balancer}"
+            continue
+        for fault in FAULTS:
+            expectation = check_expectation(cell(strategy, balancer, fault))
+            assert expectation["promise"], (strategy, balancer, fault)
+            assert set(expectation["probe"]) == {"stable_before", "kept_after"}, (strategy, balancer, fault)
+
+
+def test_the_cluster_cells_say_what_they_lose():
+    # A crash behind round robin may lose a session; an httpd stop may fail requests; a clean stop behind nginx
+    # must lose nothing.
+    assert cell("cluster", "nginx", "kill")["load"]["sessions_lost"] is None
+    assert cell("sticky_cluster", "httpd", "stop")["load"]["failed_requests"] is None
+    assert cell("cluster", "nginx", "stop")["load"] == {"failed_requests": 0, "sessions_lost": 0, "updates_lost": 0}
