@@ -372,6 +372,41 @@ def python_doc_strings(path: Path) -> dict[str, str]:
     return found
 
 
+def fragment_doc(root: Path, name: str) -> dict:
+    """The DOCUMENTATION of one of this collection's doc fragments (plugins/doc_fragments/<name>.py)."""
+    prefix = "sessionlab.tomcat_ha."
+    if not name.startswith(prefix):
+        raise SourceError(f"documentation fragment {name!r} is not one of this collection's")
+    path = root / "plugins" / "doc_fragments" / f"{name[len(prefix) :]}.py"
+    if not path.exists():
+        raise SourceError(f"documentation fragment {name!r}: no {path.relative_to(root)}")
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Assign)
+            and any(getattr(t, "id", None) == "DOCUMENTATION" for t in node.targets)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            return _load_yaml(path.relative_to(root), node.value.value) or {}
+    raise SourceError(f"{path.relative_to(root)}: no DOCUMENTATION string")
+
+
+def with_fragments(root: Path, doc: dict) -> dict:
+    """doc with its extends_documentation_fragment merged in, as ansible-doc shows it (the plugin's own win)."""
+    merged = dict(doc)
+    for name in doc.get("extends_documentation_fragment") or []:
+        fragment = fragment_doc(root, name)
+        for key in ("options", "attributes"):
+            if key in fragment:
+                own = merged.get(key) or {}
+                merged[key] = {**own, **{k: v for k, v in fragment[key].items() if k not in own}}
+        if "notes" in fragment:
+            merged["notes"] = [*(merged.get("notes") or []), *fragment["notes"]]
+    merged.pop("extends_documentation_fragment", None)
+    return merged
+
+
 def read_plugin(root: Path, path: Path, kind: str) -> PluginDoc | None:
     source = path.relative_to(root)
     if path.suffix == ".py":
@@ -394,7 +429,7 @@ def read_plugin(root: Path, path: Path, kind: str) -> PluginDoc | None:
             returns = _load_yaml(source, returns)
     if not isinstance(doc, dict):
         raise SourceError(f"{source}: DOCUMENTATION is not a mapping")
-    return PluginDoc(kind, source, doc, examples, returns or {})
+    return PluginDoc(kind, source, with_fragments(root, doc), examples, returns or {})
 
 
 def discover_plugins(root: Path) -> list[PluginDoc]:

@@ -128,16 +128,12 @@ _value:
 
 import zlib
 from bisect import bisect_left
-from collections.abc import Mapping
 from functools import lru_cache
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._topology import check_bool, check_int
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._upstream import upstream_servers
 
 _NAME = "nginx_hash"
-_SERVER_KEYS = {"name", "weight", "down"}
-# The keys of a balancer_members entry; the template writes its server as address:port.
-_MEMBER_KEYS = {"host", "address", "port", "route", "weight", "down", "backup"}
 POINTS_PER_WEIGHT = 160  # nginx: npoints = peer->weight * 160
 MAX_TRIES = 20  # nginx: if (hp->tries > 20) return round robin
 MAX_WEIGHT = 1000  # not an nginx limit: it keeps the ring small (160 points per unit)
@@ -189,65 +185,8 @@ def chash_points(ring):
     return tuple(hashes), tuple(owners)
 
 
-def _from_member(member):
-    """A balancer_members entry as a hash server: its name is the address:port the template writes."""
-    unknown = set(member) - _MEMBER_KEYS
-    if unknown:
-        raise AnsibleFilterError(
-            f"{_NAME}: unknown balancer member keys {sorted(unknown)!r} in {member!r} (allowed: {sorted(_MEMBER_KEYS)})"
-        )
-    label = member.get("host", member.get("address"))
-    if check_bool(_NAME, label, "backup", member.get("backup", False)):
-        raise AnsibleFilterError(f"{_NAME}: member {label!r} is a backup, which nginx does not allow with hash")
-    address = member.get("address")
-    if not isinstance(address, str) or not address or any(c.isspace() for c in address):
-        raise AnsibleFilterError(
-            f"{_NAME}: address of member {label!r} must be a host name or address, got {address!r}"
-        )
-    port = member.get("port")
-    check_int(_NAME, label, "port", port, 1, 65535)
-    if isinstance(port, str) and not port.isdigit():  # the template writes it as it is
-        raise AnsibleFilterError(f"{_NAME}: port of {label!r} must be digits only, got {port!r}")
-    name = f"{address}:{port}"
-    server = {key: member[key] for key in ("weight", "down") if key in member} | {"name": name}
-    return server, member.get("host") or name
-
-
 def _servers(servers):
-    if isinstance(servers, (str, bytes, Mapping)) or not isinstance(servers, (list, tuple)):
-        raise AnsibleFilterError(f"{_NAME}: servers must be a list of names or dicts, got {servers!r}")
-    if not servers:
-        raise AnsibleFilterError(f"{_NAME}: servers is empty; an upstream needs at least one server")
-    result = []
-    names = set()
-    for server in servers:
-        if isinstance(server, str):
-            server = {"name": server}
-        if not isinstance(server, Mapping):
-            raise AnsibleFilterError(f"{_NAME}: a server must be a name or a dict, got {server!r}")
-        label = None
-        if "name" not in server and ("host" in server or "address" in server):
-            server, label = _from_member(server)
-        unknown = set(server) - _SERVER_KEYS
-        if unknown:
-            raise AnsibleFilterError(
-                f"{_NAME}: unknown server keys {sorted(unknown)!r} in {server!r} (allowed: name, weight, down)"
-            )
-        name = server.get("name")
-        if not isinstance(name, str) or not name or any(c.isspace() or c == ";" for c in name):
-            raise AnsibleFilterError(
-                f"{_NAME}: server name must be a non-empty string without spaces or ';', got {name!r}"
-            )
-        if name in names:
-            raise AnsibleFilterError(f"{_NAME}: duplicate server name {name!r}")
-        names.add(name)
-        weight = server.get("weight", 1)
-        if isinstance(weight, str):  # check_int would take "3"; a weight must be a number here, as in nginx_ip_hash
-            raise AnsibleFilterError(f"{_NAME}: weight of {name!r} must be an integer, got {weight!r}")
-        weight = check_int(_NAME, name, "weight", weight, 1, MAX_WEIGHT)
-        down = check_bool(_NAME, name, "down", server.get("down", False))
-        result.append({"name": name, "label": label or name, "weight": weight, "down": down})
-    return result
+    return upstream_servers(_NAME, servers, method="hash", name_from="address_port", max_weight=MAX_WEIGHT)
 
 
 def nginx_hash(key, servers):

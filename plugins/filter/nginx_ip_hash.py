@@ -90,15 +90,11 @@ _value:
 """
 
 import ipaddress
-from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._upstream import upstream_servers
 
 _NAME = "nginx_ip_hash"
-_SERVER_KEYS = {"name", "weight", "down"}
-# The keys of a balancer_members entry: its host is the server's name.
-_MEMBER_KEYS = {"host", "address", "port", "route", "weight", "down", "backup"}
 MAX_TRIES = 20  # nginx: if (++iphp->tries > 20) return round robin
 
 
@@ -119,56 +115,8 @@ def ip_hash_key(client):
     return list(packed[:3]) if address.version == 4 else list(packed)
 
 
-def _from_member(member):
-    """A balancer_members entry as an ip_hash server."""
-    unknown = set(member) - _MEMBER_KEYS
-    if unknown:
-        raise AnsibleFilterError(
-            f"{_NAME}: unknown balancer member keys {sorted(unknown)!r} in {member!r} (allowed: {sorted(_MEMBER_KEYS)})"
-        )
-    if member.get("backup"):
-        raise AnsibleFilterError(
-            f"{_NAME}: member {member.get('host')!r} is a backup, which nginx does not allow with ip_hash"
-        )
-    return {key: member[key] for key in ("weight", "down") if key in member} | {"name": member["host"]}
-
-
 def _servers(servers):
-    if isinstance(servers, (str, bytes, Mapping)) or not isinstance(servers, (list, tuple)):
-        raise AnsibleFilterError(f"{_NAME}: servers must be a list of names or dicts, got {servers!r}")
-    if not servers:
-        raise AnsibleFilterError(f"{_NAME}: servers is empty; an upstream needs at least one server")
-    result = []
-    names = set()
-    for server in servers:
-        if isinstance(server, str):
-            server = {"name": server}
-        if not isinstance(server, Mapping):
-            raise AnsibleFilterError(f"{_NAME}: a server must be a name or a dict, got {server!r}")
-        if "name" not in server and "host" in server:
-            server = _from_member(server)
-        unknown = set(server) - _SERVER_KEYS
-        if unknown:
-            raise AnsibleFilterError(
-                f"{_NAME}: unknown server keys {sorted(unknown)!r} in {server!r} (allowed: name, weight, down)"
-            )
-        name = server.get("name")
-        if not isinstance(name, str) or not name:
-            raise AnsibleFilterError(f"{_NAME}: server name must be a non-empty string, got {name!r}")
-        if name in names:
-            raise AnsibleFilterError(f"{_NAME}: duplicate server name {name!r}")
-        names.add(name)
-        weight = server.get("weight", 1)
-        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
-            raise AnsibleFilterError(f"{_NAME}: weight of {name!r} must be an integer >= 1, got {weight!r}")
-        try:
-            down = boolean(server.get("down", False), strict=True)
-        except TypeError as exc:
-            raise AnsibleFilterError(
-                f"{_NAME}: down of {name!r} must be a boolean, got {server.get('down')!r}", orig_exc=exc
-            ) from exc
-        result.append({"name": name, "weight": weight, "down": down})
-    return result
+    return upstream_servers(_NAME, servers, method="ip_hash", name_from="host")
 
 
 def nginx_ip_hash(client, servers):

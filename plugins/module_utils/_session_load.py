@@ -199,6 +199,26 @@ def _decode(raw, content_type):
         return raw.decode("utf-8", errors="replace")
 
 
+def _record(user, start, **fields):
+    """A request record (see the module's RETURN), as nothing is known yet but its user and start."""
+    record = {
+        "user": user.index,
+        "seq": user.seq,
+        "start": round(start, 3),
+        "latency_ms": None,
+        "outcome": "other",
+        "status": None,
+        "session": None,
+        "route": None,
+        "server": None,
+        "count": None,
+        "new_session": False,
+        "error": None,
+    }
+    record.update(fields)
+    return record
+
+
 class _User:
     """One virtual user: its cookie jar, its records and (with keepalive) its persistent connection."""
 
@@ -285,20 +305,7 @@ class _Run:
     def _request(self, user, started):
         jar = user.jar
         before = jar.get(self.cookie_name)
-        record = {
-            "user": user.index,
-            "seq": user.seq,
-            "start": round(started - self.t0m, 3),
-            "latency_ms": None,
-            "outcome": "other",
-            "status": None,
-            "session": None,
-            "route": None,
-            "server": None,
-            "count": None,
-            "new_session": False,
-            "error": None,
-        }
+        record = _record(user, started - self.t0m)
         user.busy_since = started
         try:
             status, content_type, raw, set_cookies = self._exchange(user, started + self.timeout)
@@ -398,20 +405,13 @@ class _Run:
                 if user.busy_since is None:
                     continue
                 user.records.append(
-                    {
-                        "user": user.index,
-                        "seq": user.seq,
-                        "start": round(user.busy_since - self.t0m, 3),
-                        "latency_ms": round((now - user.busy_since) * 1000.0, 1),
-                        "outcome": "timeout",
-                        "status": None,
-                        "session": None,
-                        "route": None,
-                        "server": None,
-                        "count": None,
-                        "new_session": False,
-                        "error": "no response before the end of the run",
-                    }
+                    _record(
+                        user,
+                        user.busy_since - self.t0m,
+                        latency_ms=round((now - user.busy_since) * 1000.0, 1),
+                        outcome="timeout",
+                        error="no response before the end of the run",
+                    )
                 )
                 conn = user.conn
                 sock = conn.sock if conn is not None else None

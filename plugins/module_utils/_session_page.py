@@ -24,6 +24,25 @@ HTML_FIELDS = (
     ("session-count", "count"),
     ("server-time", "time"),
 )
+# The options of every module that reads the page (their documentation: the session_page doc fragment).
+PAGE_ARGUMENT_SPEC = {
+    "cookie_name": {"type": "str", "default": "JSESSIONID"},
+    "page_format": {"type": "str", "default": "auto", "choices": ["auto", "html", "json"]},
+    "validate_certs": {"type": "bool", "default": True},
+    "headers": {"type": "dict", "default": {}},
+}
+
+
+def page_options(params):
+    """The page options of a module's params, as the probe and the load engine take them."""
+    return {
+        "cookie_name": params["cookie_name"],
+        "page_format": params["page_format"],
+        "validate_certs": params["validate_certs"],
+        "headers": {str(k): str(v) for k, v in params["headers"].items()},
+    }
+
+
 # session_id may be missing: the probe then falls back to the session cookie.
 REQUIRED_FIELDS = ("server", "count")
 

@@ -53,14 +53,8 @@ description:
     requests, and O(duration) at least O(users) / O(rate) so that every user sends a request.
 author:
   - sessionlab maintainers (@sessionlab)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details: The module only reads, so it sends its requests in check mode too.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
+extends_documentation_fragment:
+  - sessionlab.tomcat_ha.session_page
 options:
   url:
     description:
@@ -116,31 +110,10 @@ options:
         (a fixed schedule) to V(1). The moves are the same for a given user in every run.
     type: float
     default: 0.5
-  cookie_name:
-    description:
-      - Name of the session cookie. Its value is used as the session ID when the page does not show one.
-    type: str
-    default: JSESSIONID
-  page_format:
-    description:
-      - How to parse the page. V(auto) parses JSON when the C(Content-Type) contains C(json), HTML otherwise.
-    type: str
-    choices: [auto, html, json]
-    default: auto
-  validate_certs:
-    description:
-      - Verify the TLS certificate of an C(https://) URL.
-    type: bool
-    default: true
   ca_path:
     description:
       - File of PEM CA certificates to verify the server's certificate with, instead of the system's.
     type: path
-  headers:
-    description:
-      - Extra request headers, name to value, sent with every request.
-    type: dict
-    default: {}
 notes:
   - Redirects are not followed; a redirect is recorded as V(other) with its status.
   - Cookies are kept in a plain jar of name and value from the C(Set-Cookie) header of every response
@@ -386,11 +359,13 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load
     LoadParameterError,
     run_load,
 )
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_page import PAGE_ARGUMENT_SPEC, page_options
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
+            **PAGE_ARGUMENT_SPEC,
             url=dict(type="str", required=True),
             users=dict(type="int", default=20),
             rate=dict(type="float", default=50),
@@ -400,11 +375,7 @@ def main():
             fast_ms=dict(type="float", default=1000),
             jitter=dict(type="float", default=0.5),
             stop_file=dict(type="path"),
-            cookie_name=dict(type="str", default="JSESSIONID"),
-            page_format=dict(type="str", default="auto", choices=["auto", "html", "json"]),
-            validate_certs=dict(type="bool", default=True),
             ca_path=dict(type="path"),
-            headers=dict(type="dict", default={}),
         ),
         supports_check_mode=True,
     )
@@ -417,14 +388,11 @@ def main():
             duration=params["duration"],
             timeout=params["timeout"],
             keepalive=params["keepalive"],
-            cookie_name=params["cookie_name"],
-            page_format=params["page_format"],
-            validate_certs=params["validate_certs"],
             ca_path=params["ca_path"],
-            headers={str(k): str(v) for k, v in params["headers"].items()},
             fast_ms=params["fast_ms"],
             jitter=params["jitter"],
             stop_file=params["stop_file"],
+            **page_options(params),
         )
     except LoadParameterError as exc:
         module.fail_json(msg=str(exc))

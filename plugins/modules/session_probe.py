@@ -27,14 +27,8 @@ description:
     A cookie with C(Max-Age=0) or an C(Expires) date in the past is deleted.
 author:
   - sessionlab maintainers (@sessionlab)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details: The probe only reads, so it sends its requests in check mode too.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
+extends_documentation_fragment:
+  - sessionlab.tomcat_ha.session_page
 options:
   url:
     description:
@@ -61,32 +55,11 @@ options:
       - Cookies to start with, name to value, to continue an earlier session (pass RV(cookies) of an earlier run).
     type: dict
     default: {}
-  headers:
-    description:
-      - Extra request headers, name to value.
-    type: dict
-    default: {}
-  validate_certs:
-    description:
-      - Verify the TLS certificate of an C(https://) URL.
-    type: bool
-    default: true
-  page_format:
-    description:
-      - How to parse the page. V(auto) parses JSON when the C(Content-Type) contains C(json), HTML otherwise.
-    type: str
-    choices: [auto, html, json]
-    default: auto
   fail_on_all_errors:
     description:
       - Fail the module when every request failed. Otherwise failures are only reported in the samples.
     type: bool
     default: false
-  cookie_name:
-    description:
-      - Name of the session cookie. Its value is used as the session ID when the page does not show one.
-    type: str
-    default: JSESSIONID
 notes:
   - Redirects (301, 302, 303, 307, 308) are followed, at most 5 per request, so that cookies set on the way are kept.
 seealso:
@@ -271,6 +244,7 @@ cookies:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_page import PAGE_ARGUMENT_SPEC, page_options
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_probe import (
     ProbeParameterError,
     run_probe,
@@ -280,16 +254,13 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_prob
 def main():
     module = AnsibleModule(
         argument_spec=dict(
+            **PAGE_ARGUMENT_SPEC,
             url=dict(type="str", required=True),
             count=dict(type="int", default=10),
             interval=dict(type="float", default=0),
             timeout=dict(type="float", default=5),
             cookies=dict(type="dict", default={}),
-            headers=dict(type="dict", default={}),
-            validate_certs=dict(type="bool", default=True),
-            page_format=dict(type="str", default="auto", choices=["auto", "html", "json"]),
             fail_on_all_errors=dict(type="bool", default=False),
-            cookie_name=dict(type="str", default="JSESSIONID"),
         ),
         supports_check_mode=True,
     )
@@ -301,10 +272,7 @@ def main():
             interval=params["interval"],
             timeout=params["timeout"],
             cookies={str(k): str(v) for k, v in params["cookies"].items()},
-            headers={str(k): str(v) for k, v in params["headers"].items()},
-            validate_certs=params["validate_certs"],
-            page_format=params["page_format"],
-            cookie_name=params["cookie_name"],
+            **page_options(params),
         )
     except ProbeParameterError as exc:
         module.fail_json(msg=str(exc))

@@ -56,6 +56,15 @@ CASES = {
         "httpd_balancer: httpd_balancer_sticky must be one of",
     ),
     "httpd-loadfactor": ({"tomcat_ha_balancer": "httpd", "balancer_member_weight": 101}, "101"),
+    "balancer-state": (
+        {"nginx_balancer_state": "running"},
+        "nginx_balancer: nginx_balancer_state must be present or absent (got running).",
+    ),
+    "route-newline": ({"tomcat_jvm_route": "tomcat1\n"}, "may only contain A-Z, a-z, 0-9"),
+    "route-prefix-dot": (
+        {"tomcat_ha_route_prefix": "tom.cat"},
+        "route 'tom.cat1' of 'backend1.qyh.com' may only contain",
+    ),
 }
 
 

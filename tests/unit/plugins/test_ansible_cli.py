@@ -7,14 +7,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from _cli import adhoc, oneline_json, run
 
-BIN = Path(sys.executable).parent
 FILTERS = [
     "jvm_routes",
     "session_id_base",
@@ -27,15 +23,9 @@ FILTERS = [
 ]
 
 
-def _run(repo_root, args, extra_env=None):
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_DEPRECATION_WARNINGS="0")
-    env.update(extra_env or {})
-    return subprocess.run(args, cwd=repo_root, env=env, capture_output=True, text=True, timeout=120, check=False)
-
-
 @pytest.mark.parametrize("name", FILTERS)
 def test_ansible_doc_filter(repo_root, name):
-    result = _run(repo_root, [str(BIN / "ansible-doc"), "-t", "filter", "--json", f"sessionlab.tomcat_ha.{name}"])
+    result = run(repo_root, ["ansible-doc", "-t", "filter", "--json", f"sessionlab.tomcat_ha.{name}"])
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)[f"sessionlab.tomcat_ha.{name}"]
     assert doc["doc"]["name"] == name
@@ -45,42 +35,16 @@ def test_ansible_doc_filter(repo_root, name):
 
 
 def test_ansible_doc_module(repo_root):
-    result = _run(repo_root, [str(BIN / "ansible-doc"), "-t", "module", "sessionlab.tomcat_ha.session_probe"])
+    result = run(repo_root, ["ansible-doc", "-t", "module", "sessionlab.tomcat_ha.session_probe"])
     assert result.returncode == 0, result.stderr
     assert "counter_continued" in result.stdout
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
 
 
-def _oneline_json(stdout):
-    """The oneline callback prints 'host | STATUS => {json without newlines}'."""
-    line = next(line for line in stdout.splitlines() if line.startswith("localhost | "))
-    return json.loads(line.split(" => ", 1)[1])
-
-
 def _adhoc(repo_root, args):
     """ansible localhost -m session_probe -o; returns (rc, module result)."""
-    result = _run(
-        repo_root,
-        [
-            str(BIN / "ansible"),
-            "localhost",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            f"ansible_python_interpreter={sys.executable}",
-            "-m",
-            "sessionlab.tomcat_ha.session_probe",
-            "-a",
-            json.dumps(args),
-            "-o",
-        ],
-    )
-    try:
-        return result.returncode, _oneline_json(result.stdout)
-    except (StopIteration, IndexError, ValueError) as exc:
-        raise AssertionError(f"no JSON result\nstdout: {result.stdout}\nstderr: {result.stderr}") from exc
+    rc, result, _output = adhoc(repo_root, "sessionlab.tomcat_ha.session_probe", args)
+    return rc, result
 
 
 def test_module_through_ansible(repo_root, page_server):
@@ -113,7 +77,7 @@ def test_module_fails_when_all_failed_only_if_asked(repo_root, page_server):
 def _debug(repo_root, expr):
     """Render expr on localhost with the debug module, one line of JSON out."""
     args = ["localhost", "-i", "localhost,", "-c", "local", "-m", "ansible.builtin.debug", "-a", f"msg={expr}", "-o"]
-    return _run(repo_root, [str(BIN / "ansible"), *args])
+    return run(repo_root, ["ansible", *args])
 
 
 def test_filters_in_a_template(repo_root):
@@ -125,7 +89,7 @@ def test_filters_in_a_template(repo_root):
     )
     result = _debug(repo_root, expr)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert _oneline_json(result.stdout)["msg"] == {
+    assert oneline_json(result.stdout)["msg"] == {
         "ids": ["ABC", "tomcat1"],
         "routes": {"a": "tomcat1", "b": "tomcat2"},
         "hash": "y",

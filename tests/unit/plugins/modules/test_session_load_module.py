@@ -7,60 +7,21 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from _cli import adhoc, run
 
-BIN = Path(sys.executable).parent
 MODULE = "sessionlab.tomcat_ha.session_load"
-
-
-def _run(repo_root, args, extra_env=None):
-    env = dict(
-        os.environ,
-        ANSIBLE_CONFIG=str(repo_root / "ansible.cfg"),
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_FORCE_COLOR="0",
-        ANSIBLE_DEPRECATION_WARNINGS="0",
-    )
-    env.update(extra_env or {})
-    return subprocess.run(args, cwd=repo_root, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
 def _adhoc(repo_root, args, *options):
     """ansible localhost -m session_load -o; returns (rc, module result, raw output)."""
-    result = _run(
-        repo_root,
-        [
-            str(BIN / "ansible"),
-            "localhost",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            f"ansible_python_interpreter={sys.executable}",
-            "-m",
-            MODULE,
-            "-a",
-            json.dumps(args),
-            "-o",
-            *options,
-        ],
-    )
-    output = result.stdout + result.stderr
-    try:
-        line = next(line for line in result.stdout.splitlines() if line.startswith("localhost | "))
-        return result.returncode, json.loads(line.split(" => ", 1)[1]), output
-    except (StopIteration, IndexError, ValueError) as exc:
-        raise AssertionError(f"no JSON result\nstdout: {result.stdout}\nstderr: {result.stderr}") from exc
+    return adhoc(repo_root, MODULE, args, *options)
 
 
 def test_ansible_doc(repo_root):
-    result = _run(repo_root, [str(BIN / "ansible-doc"), "-t", "module", "--json", MODULE])
+    result = run(repo_root, ["ansible-doc", "-t", "module", "--json", MODULE])
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)[MODULE]
     assert doc["doc"]["module"] == "session_load"
@@ -134,10 +95,10 @@ def test_async_pattern_in_a_playbook(repo_root, page_server, tmp_path):
             ]
         )
     )
-    result = _run(
+    result = run(
         repo_root,
         [
-            str(BIN / "ansible-playbook"),
+            "ansible-playbook",
             "-i",
             "localhost,",
             "-c",
