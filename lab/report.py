@@ -179,7 +179,7 @@ def timeline_svg(result: dict) -> str:
     servers = sorted({h["server"] for h in history if h.get("server")})
     lanes = [*servers, "no answer"]
     flagged = {(e["user"], e["seq"]): e["kind"] for e in result["load"]["summary"].get("examples", [])}
-    left, right, top = 110, 20, 56
+    left, right, top = 140, 20, 56
     lat_h, lane_h = 220, 34
     width = 960
     lanes_top = top + lat_h + 40
