@@ -105,13 +105,7 @@ def cells(r: dict) -> list[str]:
 
 
 def text_table(rows: list[dict]) -> str:
-    body = [HEADERS] + [cells(r) for r in rows]
-    widths = [max(len(line[i]) for line in body) for i in range(len(HEADERS))]
-    out = []
-    for n, line in enumerate(body):
-        out.append("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
+    out = [_columns([HEADERS] + [cells(r) for r in rows])]
     misses = [r for r in rows if not r["matched"]]
     for r in misses:
         why = r.get("error") or r.get("stage_error") or r["verdict"]
@@ -129,8 +123,10 @@ def markdown_table(rows: list[dict], pictures: dict[str, str]) -> str:
     return "\n".join(out)
 
 
-def matrix_markdown(rows: list[dict]) -> str:
-    """Setups down, faults across; each cell failed / sessions lost / updates lost, the longest stall, a mark."""
+def matrix(rows: list[dict]) -> list[list[str]]:
+    """Setups down, faults across; each cell failed / sessions lost / updates lost, the longest stall, a mark.
+
+    The first line holds the headers."""
     faults = []
     setups = []
     for r in rows:
@@ -139,10 +135,7 @@ def matrix_markdown(rows: list[dict]) -> str:
         if (r["balancer"], r["strategy"]) not in setups:
             setups.append((r["balancer"], r["strategy"]))
     by_cell = {(r["balancer"], r["strategy"], r["fault"]): r for r in rows}
-    out = [
-        "| setup | " + " | ".join(faults) + " |",
-        "|---|" + "---|" * len(faults),
-    ]
+    out = [["setup", *faults]]
     for balancer, strategy in setups:
         line = [f"{balancer} {strategy}"]
         for fault in faults:
@@ -152,12 +145,34 @@ def matrix_markdown(rows: list[dict]) -> str:
             elif "error" in r:
                 line.append("error")
             else:
-                mark = "ok" if r["matched"] else "**MISS**"
+                mark = "ok" if r["matched"] else "MISS"
                 line.append(
                     f"{mark} {figure(r['failed_requests'])}/{figure(r['sessions_lost'])}/{figure(r['updates_lost'])}"
                     f" · {figure(r['longest_stall_s'], 1)} s"
                 )
-        out.append("| " + " | ".join(line) + " |")
+        out.append(line)
+    return out
+
+
+def matrix_markdown(rows: list[dict]) -> str:
+    lines = matrix(rows)
+    out = ["| " + " | ".join(lines[0]) + " |", "|---|" + "---|" * (len(lines[0]) - 1)]
+    out += ["| " + " | ".join(c.replace("MISS", "**MISS**") for c in line) + " |" for line in lines[1:]]
+    return "\n".join(out)
+
+
+def matrix_text(rows: list[dict]) -> str:
+    return _columns(matrix(rows))
+
+
+def _columns(lines: list[list[str]]) -> str:
+    """Aligned text columns, the first line a header underlined with dashes."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    out = []
+    for n, line in enumerate(lines):
+        out.append("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
 
 
@@ -281,6 +296,8 @@ def write_report(results: list[dict], out_dir: Path, timings: dict, *, name: str
             (out_dir / picture).write_text(timeline_svg(r))
             pictures[r["experiment"]] = picture
     table = text_table(rows)
+    if name == "faults":
+        table = matrix_text(rows) + "\n\n" + table
     matched = sum(1 for r in rows if r["matched"])
     md = [
         f"# {title}",

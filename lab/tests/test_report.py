@@ -124,3 +124,10 @@ def test_write_report_writes_markdown_json_and_timelines(tmp_path):
     assert "| setup | kill |" in md and "timelines/nginx-cluster-kill.svg" in md
     assert (tmp_path / "timelines" / "nginx-cluster-kill.svg").exists()
     assert '"rows"' in (tmp_path / "faults.json").read_text()
+
+
+def test_matrix_text_is_what_make_faults_prints():
+    rows = [report.row(result(fault="kill")), report.row(result(matched=False, fault="stop"))]
+    lines = report.matrix_text(rows).splitlines()
+    assert lines[0].split() == ["setup", "kill", "stop"]
+    assert lines[2].startswith("nginx cluster  ok 1/0/0 · 3.2 s  MISS 1/1/0 · 3.2 s")
