@@ -82,7 +82,7 @@ def plan(opts, data: dict) -> list[list[dict]]:
 
 def share(units: list[list[dict]], labs: int) -> list[list[list[dict]]]:
     """Deal the units out to the labs, the largest first, each to the lab with the least work so far."""
-    shares: list[list[list[dict]]] = [[] for _ in range(labs)]
+    shares: list[list[list[dict]]] = [[] for _lab in range(labs)]
     for unit in sorted(units, key=len, reverse=True):
         min(shares, key=lambda s: sum(len(u) for u in s)).append(unit)
     return [s for s in shares if s]

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright (c) 2026, sessionlab maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -116,7 +115,7 @@ def _convert(kind: str, arg: str) -> str:
     if kind == "U":
         return f"<{arg}>"
     if kind == "L":
-        text, _, url = arg.partition(",")
+        text, _comma, url = arg.partition(",")
         return f"[{text.strip()}]({url.strip()})"
     if kind == "R":
         return arg.partition(",")[0].strip()

@@ -172,7 +172,7 @@ def chash_points(ring):
         host, port = chash_host_port(name)
         base = _crc32(host + b"\0" + port)  # crc32(HOST \0 PORT PREV_HASH), continued below
         prev = 0
-        for _ in range(weight * POINTS_PER_WEIGHT):
+        for _point in range(weight * POINTS_PER_WEIGHT):
             prev = _crc32(prev.to_bytes(4, "little"), base)
             points.append((prev, index))
     # ngx_qsort is glibc's qsort, a stable merge sort: equal hashes stay in configuration order, as here.

@@ -13,7 +13,7 @@ def test_the_members_are_rendered_as_given(lb):
 
 def test_requests_reach_both_members_in_their_weights():
     client = host(CLIENT)
-    served = [client.check_output(f"curl -fsS http://{BALANCER}/index.html") for _ in range(30)]
+    served = [client.check_output(f"curl -fsS http://{BALANCER}/index.html") for _request in range(30)]
     counts = {name: served.count(f"served by {name}") for name in ("backend1.qyh.com", "backend2.qyh.com")}
     assert sum(counts.values()) == 30, served
     # Weighted round robin: 1 in 3 to backend1, 2 in 3 to backend2 (per worker, so roughly).

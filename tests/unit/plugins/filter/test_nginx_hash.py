@@ -26,7 +26,7 @@ def _ngx_crc32_table():
     table = []
     for n in range(256):
         c = n
-        for _ in range(8):
+        for _attempt in range(8):
             c = (c >> 1) ^ 0xEDB88320 if c & 1 else c >> 1
         table.append(c)
     return table
@@ -50,7 +50,7 @@ def reference_points(name, weight):
     base = ngx_crc32_update(base, port)
     prev = b"\0\0\0\0"
     points = []
-    for _ in range(weight * 160):
+    for _point in range(weight * 160):
         value = ngx_crc32_update(base, prev) ^ 0xFFFFFFFF  # ngx_crc32_final
         points.append(value)
         prev = bytes([value & 0xFF, (value >> 8) & 0xFF, (value >> 16) & 0xFF, value >> 24])  # little endian

@@ -59,7 +59,7 @@ SESSION_MAP = 'map $cookie_JSESSIONID $sessionlab_session_base { "~^(?<base>[^.]
 
 def _session_ids(count, seed):
     rng = random.Random(seed)
-    return [f"{rng.getrandbits(128):032X}" for _ in range(count)]
+    return [f"{rng.getrandbits(128):032X}" for _key in range(count)]
 
 
 def _filter_servers(layout, ports):
@@ -268,14 +268,14 @@ def test_session_cookie_base_through_map(nginx):
 def test_empty_key_is_round_robin(nginx):
     servers = _filter_servers(LAYOUTS["two"], nginx["ports"])
     assert nginx_hash("", servers) == {"server": None, "index": None, "tries": 0, "fallback": "round_robin", "key": ""}
-    answers = [nginx["client"].chosen("/two", key="") for _ in range(6)] + [
-        nginx["client"].chosen("/two") for _ in range(6)
+    answers = [nginx["client"].chosen("/two", key="") for _request in range(6)] + [
+        nginx["client"].chosen("/two") for _request in range(6)
     ]
     assert set(answers) == {"b1", "b2"}  # two equal servers alternate
     # A cookie the map cannot split (".route", no JSESSIONID) gives an empty base: round robin too.
     assert nginx_hash(session_id_base(".tomcat1"), servers)["fallback"] == "round_robin"
-    answers = [nginx["client"].chosen("/session", cookie="JSESSIONID=.tomcat1") for _ in range(8)]
-    answers += [nginx["client"].chosen("/session") for _ in range(8)]
+    answers = [nginx["client"].chosen("/session", cookie="JSESSIONID=.tomcat1") for _request in range(8)]
+    answers += [nginx["client"].chosen("/session") for _request in range(8)]
     assert set(answers) == {"b1", "b2", "b3"}
 
 
@@ -303,10 +303,10 @@ def test_fallback_after_21_points(nginx):
             break
     assert len(at_limit) == len(beyond) == 15
     for key, predicted in at_limit:
-        assert [nginx["client"].chosen("/fallback", key=key) for _ in range(3)] == [predicted] * 3, key
+        assert [nginx["client"].chosen("/fallback", key=key) for _request in range(3)] == [predicted] * 3, key
     for key in beyond:
         # Round robin over b1 and b3 (b2 is down) alternates, whatever the key.
-        answers = [nginx["client"].chosen("/fallback", key=key) for _ in range(2)]
+        answers = [nginx["client"].chosen("/fallback", key=key) for _request in range(2)]
         assert sorted(answers) == ["b1", "b3"], (key, answers)
 
 

@@ -93,7 +93,7 @@ def test_jitter_moves_slots_within_a_quarter_interval_and_keeps_the_count(page_s
     # users=4 at 40/s: a user's interval is 0.1 s, so jitter 0.5 moves each slot by at most 0.025 s.
     runs = [
         run_load(page_server.base_url + "/session.jsp", users=4, rate=40, duration=1, timeout=5, jitter=0.5)
-        for _ in range(2)
+        for _run in range(2)
     ]
     for result in runs:
         assert len(result["history"]) == 40
@@ -234,7 +234,7 @@ def test_run_deadline_bounds_a_trickling_server():
             try:
                 conn.recv(4096)
                 conn.sendall(b"HTTP/1.1 200 OK\r\n")
-                for _ in range(60):  # at most 6 s
+                for _poll in range(60):  # at most 6 s
                     conn.sendall(b"X-Slow: 1\r\n")
                     time.sleep(0.1)
             except OSError:
