@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import time
 from pathlib import Path
 
 import testinfra
 import yaml
 
-from tests.lab_hosts import lab_hosts
+from tests.lab_hosts import INVENTORY, ROOT, lab_hosts
 
 BACKENDS = lab_hosts("backends")
 BALANCER = next(iter(lab_hosts("balancers")))
@@ -71,3 +72,99 @@ def fetch_when_settled(requests: int, settled, within: float = 30.0) -> list[dic
         if settled(pages) or time.monotonic() > deadline:
             return pages
         time.sleep(2)
+
+
+def ansible_env() -> dict:
+    """The environment for running ansible from the project root: its ansible.cfg, no colours."""
+    return dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+
+
+def run_playbook(
+    extra: dict,
+    playbook: str = "site.yml",
+    inventory: str | os.PathLike | None = None,
+    timeout: float = 900,
+) -> subprocess.CompletedProcess:
+    """ansible-playbook PLAYBOOK against the lab (or another inventory) from the project root.
+
+    The running scenario's variables (its molecule.yml) are passed too, so that the run changes only what
+    `extra` changes.
+    """
+    return subprocess.run(
+        [
+            "ansible-playbook",
+            "-i",
+            str(inventory or INVENTORY.parent),
+            playbook,
+            "-e",
+            json.dumps({**scenario_vars(), **extra}),
+        ],
+        cwd=ROOT,
+        env=ansible_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+class Load:
+    """The collection's session_load module, run from the client container through the balancer in the background.
+
+    with Load(duration=90) as load: ...change something...; then load.result is the module's result (its
+    summary is the checker's: failed requests, sessions and updates lost). Leaving the block ends the schedule
+    through the module's stop_file, so the load lasts as long as the change, within `duration`.
+    """
+
+    def __init__(self, duration: float = 300, users: int = 20, rate: float = 50, page: str = "session.jsp"):
+        self.stop_file = f"/tmp/testinfra-load-stop-{os.getpid()}"
+        self.args = {
+            "url": f"http://{BALANCER}/{page}",
+            "users": users,
+            "rate": rate,
+            "duration": duration,
+            "timeout": 30,
+            "stop_file": self.stop_file,
+        }
+        self.timeout = duration + 120
+        self.result: dict = {}
+
+    def __enter__(self) -> Load:
+        client = host(CLIENT)
+        client.run(f"rm -f {self.stop_file}")
+        client_name = next(iter(lab_hosts("clients")))
+        self.proc = subprocess.Popen(
+            [
+                "ansible",
+                client_name,
+                "-i",
+                str(INVENTORY.parent),
+                "-o",
+                "-m",
+                "sessionlab.tomcat_ha.session_load",
+                "-a",
+                json.dumps(self.args),
+            ],
+            cwd=ROOT,
+            env=ansible_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        # The first requests have gone out (every user has a session) before the change starts.
+        time.sleep(5)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        time.sleep(5)
+        host(CLIENT).run(f"touch {self.stop_file}")
+        out, _err = self.proc.communicate(timeout=self.timeout)
+        host(CLIENT).run(f"rm -f {self.stop_file}")
+        if exc[0] is None:
+            assert "=> " in out, out[-3000:]
+            self.result = json.loads(out.split("=> ", 1)[1])
+            assert self.result.get("summary"), out[-3000:]
+
+    @property
+    def summary(self) -> dict:
+        return self.result["summary"]

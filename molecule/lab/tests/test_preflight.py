@@ -5,8 +5,6 @@ Runs the real site.yml against the bare lab hosts (this scenario installs no rol
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import subprocess
 
@@ -14,7 +12,8 @@ import pytest
 import testinfra
 import yaml
 
-from tests.lab_hosts import INVENTORY, ROOT, lab_hosts
+from tests.lab_checks import run_playbook
+from tests.lab_hosts import INVENTORY, lab_hosts
 
 CASES = {
     # id: (extra vars, text the failure message must contain)
@@ -60,6 +59,10 @@ CASES = {
         {"nginx_balancer_state": "running"},
         "nginx_balancer: nginx_balancer_state must be present or absent (got running).",
     ),
+    "farm-deployer": (
+        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_farm_deployer_enabled": True},
+        "tomcat: tomcat_cluster_farm_deployer_enabled is no longer supported: FarmWarDeployer cannot work",
+    ),
     "route-newline": ({"tomcat_jvm_route": "tomcat1\n"}, "may only contain A-Z, a-z, 0-9"),
     "route-prefix-dot": (
         {"tomcat_ha_route_prefix": "tom.cat"},
@@ -97,21 +100,6 @@ VERIFY_CASES = {
 }
 
 
-def run_site(
-    extra: dict, inventory: str | os.PathLike = INVENTORY.parent, playbook: str = "site.yml"
-) -> subprocess.CompletedProcess:
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-    return subprocess.run(
-        ["ansible-playbook", "-i", str(inventory), playbook, "-e", json.dumps(extra)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def assert_failed_before_any_change(proc: subprocess.CompletedProcess, message: str) -> None:
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out[-3000:]
@@ -130,13 +118,13 @@ def assert_failed_before_any_change(proc: subprocess.CompletedProcess, message: 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input_fails_in_preflight(case):
     extra, message = CASES[case]
-    assert_failed_before_any_change(run_site(extra), message)
+    assert_failed_before_any_change(run_playbook(extra), message)
 
 
 @pytest.mark.parametrize("case", sorted(VERIFY_CASES))
 def test_bad_verify_input_fails_before_anything_runs(case):
     extra, message = VERIFY_CASES[case]
-    proc = run_site(extra, playbook="playbooks/verify.yml")
+    proc = run_playbook(extra, playbook="playbooks/verify.yml")
     assert_failed_before_any_change(proc, message)
     # Stopped in the first play: no probe, no load, no fault.
     out = proc.stdout + proc.stderr
@@ -148,5 +136,5 @@ def test_cluster_needs_two_backends(tmp_path):
     data["all"]["children"]["backends"]["hosts"].pop("backend2.qyh.com")
     (tmp_path / "hosts.yml").write_text(yaml.safe_dump(data))
     (tmp_path / "group_vars").symlink_to(INVENTORY.parent / "group_vars")
-    proc = run_site({"tomcat_ha_strategy": "cluster"}, tmp_path)
+    proc = run_playbook({"tomcat_ha_strategy": "cluster"}, inventory=tmp_path)
     assert_failed_before_any_change(proc, "at least two: strategy cluster runs a cluster")

@@ -1,0 +1,300 @@
+"""Changes to a running lab, made the way an operator makes them on production: by rerunning site.yml.
+
+Each test reproduces a way a change could take both backends down or leave a broken configuration behind, and
+checks what happens now. The tests run in this order, each leaving the lab serving for the next.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import yaml
+
+from tests.lab_checks import BACKENDS, BALANCER, CLIENT, Load, ansible_env, balancer_host, host, run_playbook
+from tests.lab_hosts import INVENTORY, ROOT, lab_hosts
+
+SERVER_XML = "/etc/tomcat10/server.xml"
+NGINX_CONF = "/etc/nginx/conf.d/sessionlab-balancer.conf"
+B1, B2 = list(BACKENDS)
+
+
+def text(proc: subprocess.CompletedProcess) -> str:
+    return " ".join((proc.stdout + proc.stderr).split())
+
+
+def tail(proc: subprocess.CompletedProcess) -> str:
+    return (proc.stdout + proc.stderr)[-4000:]
+
+
+def main_pid(h, service: str = "tomcat10") -> str:
+    return h.check_output(f"systemctl show -p MainPID --value {service}")
+
+
+def digest(h, path: str) -> str:
+    return h.check_output(f"sha256sum {path}").split()[0]
+
+
+def frozen_jvm(h) -> bool:
+    """Whether Tomcat's JVM is stopped by a signal (state T)."""
+    return h.check_output(f"cut -d' ' -f3 /proc/{main_pid(h)}/stat") == "T"
+
+
+def address(h) -> str:
+    return h.check_output("hostname -I").split()[0]
+
+
+def request(jar: str, fresh: bool = False) -> dict:
+    """One request through the balancer from the client, with the cookie jar `jar` (emptied first when fresh)."""
+    client = host(CLIENT)
+    if fresh:
+        client.run(f"rm -f {jar}")
+    return json.loads(client.check_output(f"curl -fsS -c {jar} -b {jar} http://{BALANCER}/session.jsp"))
+
+
+def served_by() -> str:
+    """The balancer software that answers (its Server header)."""
+    return host(CLIENT).check_output(f"curl -fsS -o /dev/null -D - http://{BALANCER}/session.jsp | grep -i '^server:'")
+
+
+def tomcat(hostname: str, entry: str, **extra) -> None:
+    """Run one of the tomcat role's entry points (fault, restore) on one backend, as verify.yml does."""
+    proc = subprocess.run(
+        [
+            "ansible",
+            hostname,
+            "-i",
+            str(INVENTORY.parent),
+            "-m",
+            "ansible.builtin.include_role",
+            "-a",
+            f"name=sessionlab.tomcat_ha.tomcat tasks_from={entry}",
+            "-e",
+            json.dumps(extra),
+        ],
+        cwd=ROOT,
+        env=ansible_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, tail(proc)
+
+
+def journal_since(h, since: float, pattern: str) -> list[float]:
+    """Times (seconds since the epoch) of Tomcat's journal lines since `since` that contain `pattern`."""
+    out = h.check_output(f"journalctl -q -u tomcat10 -o short-unix --since=@{since:.0f} | grep -F {pattern!r} || true")
+    return [float(line.split()[0]) for line in out.splitlines() if line.strip()]
+
+
+def assert_nothing_lost(load: Load, failed_allowed: bool = False) -> None:
+    summary = load.summary
+    assert summary["requests"] > 100, summary
+    assert summary["sessions_lost"] == 0, summary
+    assert summary["updates_lost"] == 0, summary
+    if not failed_allowed:
+        assert summary["failed"] == 0, summary
+
+
+# 6. User files: the operator's files are moved aside or backed up, never deleted or overwritten.
+def test_user_files_are_kept(backends):
+    for name, h in backends.items():
+        # The lab serves the test page from its own app base: Debian's webapps are not Tomcat's to serve,
+        # and stay where they are.
+        assert h.file("/var/lib/tomcat10/webapps/ROOT/index.html").exists, name
+        # Debian's server.xml was kept as a dated copy when the role's went live.
+        backups = h.check_output(f"ls {SERVER_XML}.*~ 2>/dev/null || true").split()
+        assert any("<Server" in h.file(b).content_string for b in backups), (name, backups)
+    # /etc/hosts is written in place only where the inventory says so (the lab's bind-mounted file).
+    defaults = yaml.safe_load((ROOT / "roles/lab_hosts/defaults/main.yml").read_text())
+    lab = yaml.safe_load((INVENTORY.parent / "group_vars/all/lab.yml").read_text())
+    assert defaults["lab_hosts_unsafe_writes"] is False
+    assert lab["lab_hosts_unsafe_writes"] is True
+
+
+# 7. FarmWarDeployer is gone.
+def test_no_farm_deployer(backends):
+    for name, h in backends.items():
+        assert "FarmWarDeployer" not in h.file(SERVER_XML).content_string, name
+
+
+# 1. A well-formed but wrong server.xml stops at the first backend, which gets its last good one back.
+def test_a_wrong_receiver_address_stops_at_the_first_backend(tmp_path, backends):
+    h1, h2 = backends[B1], backends[B2]
+    jar = "/tmp/changes-receiver"
+    first = request(jar, fresh=True)
+    before = {"pid2": main_pid(h2), "xml1": digest(h1, SERVER_XML), "xml2": digest(h2, SERVER_XML)}
+    # An address on the lab's network that no container has: Tomcat's Receiver cannot bind it. Membership is
+    # multicast, so no peer ever learns it and nothing is sent to it.
+    taken = {address(host(c)) for c in lab_hosts().values()}
+    wrong = address(h1).rsplit(".", 1)[0] + ".250"
+    assert wrong not in taken
+    data = yaml.safe_load(INVENTORY.read_text())
+    data["all"]["children"]["backends"]["hosts"][B1] = {"tomcat_cluster_address": wrong}
+    (tmp_path / "hosts.yml").write_text(yaml.safe_dump(data))
+    (tmp_path / "group_vars").symlink_to(INVENTORY.parent / "group_vars")
+
+    proc = run_playbook({"tomcat_start_timeout": 30}, inventory=tmp_path)
+
+    out = text(proc)
+    assert proc.returncode != 0, tail(proc)
+    assert f"tomcat: {B1} did not serve again after its restart" in out, tail(proc)
+    assert "its previous server.xml is back in place and it serves" in out, tail(proc)
+    assert "no other backend was restarted" in out, tail(proc)
+    # The second backend was never restarted, and its live server.xml never changed (the new one is staged).
+    assert main_pid(h2) == before["pid2"]
+    assert digest(h2, SERVER_XML) == before["xml2"]
+    assert digest(h1, SERVER_XML) == before["xml1"]
+    assert wrong in h1.file(f"{SERVER_XML}.tomcat_ha-staged").content_string
+    # The session lived through it.
+    after = request(jar)
+    assert after["session_id"].split(".")[0] == first["session_id"].split(".")[0], (first, after)
+    assert after["count"] == first["count"] + 1, (first, after)
+
+    # With the inventory fixed, the staged file is the live one again: nothing restarts.
+    pid1 = main_pid(h1)
+    fixed = run_playbook({})
+    assert fixed.returncode == 0, tail(fixed)
+    assert (main_pid(h1), main_pid(h2)) == (pid1, before["pid2"])
+
+
+# 5. A rolling restart waits for each node to have rejoined the cluster before the next one restarts.
+def test_a_rolling_restart_under_load_loses_no_session(backends):
+    started = time.time()
+    with Load() as load:
+        proc = run_playbook({"tomcat_cluster_receiver_max_threads": 7})
+    assert proc.returncode == 0, tail(proc)
+    print("rolling restart under load:", json.dumps(load.summary))
+    assert_nothing_lost(load, failed_allowed=True)
+    # backend2 stopped only after backend1 had its peer back.
+    rejoined = journal_since(backends[B1], started, "Replication member added")
+    stopping = journal_since(backends[B2], started, "Stopping service [Catalina]")
+    assert rejoined and stopping, (rejoined, stopping)
+    assert min(rejoined) < min(stopping), (rejoined, stopping)
+
+
+# 5. "No members active" after a restart is a failure, not a healthy node.
+def test_a_node_that_restarts_without_its_peers_stops_the_run(backends):
+    h1, h2 = backends[B1], backends[B2]
+    pid2 = main_pid(h2)
+    cut_off = [address(h1), address(balancer_host())]
+    tomcat(B2, "fault", tomcat_fault="partition", tomcat_fault_drop_addresses=cut_off, tomcat_cluster_enabled=True)
+    try:
+        proc = run_playbook({"tomcat_cluster_receiver_max_threads": 8, "tomcat_start_timeout": 30})
+    finally:
+        tomcat(B2, "restore", tomcat_cluster_enabled=True)
+    out = text(proc)
+    assert proc.returncode != 0, tail(proc)
+    assert f"tomcat: {B1} did not serve again after its restart" in out, tail(proc)
+    assert "started without finding its peers" in out, tail(proc)
+    assert main_pid(h2) == pid2
+    # Back to the converged state: backend1 rejoins with the partition gone.
+    fixed = run_playbook({})
+    assert fixed.returncode == 0, tail(fixed)
+
+
+# 2. A directive nginx rejects leaves the previous configuration live, and the run fails.
+def test_a_directive_nginx_rejects_leaves_the_old_configuration_live():
+    lb = balancer_host()
+    before = (digest(lb, NGINX_CONF), main_pid(lb, "nginx"))
+    proc = run_playbook({"nginx_balancer_proxy_read_timeout": "10x"})
+    out = text(proc)
+    assert proc.returncode != 0, tail(proc)
+    assert "nginx_balancer: nginx rejected the new configuration on lb.qyh.com" in out, tail(proc)
+    assert "the previous configuration is back in place" in out, tail(proc)
+    assert (digest(lb, NGINX_CONF), main_pid(lb, "nginx")) == before
+    assert lb.run("nginx -t").rc == 0
+    assert "nginx" in served_by()
+
+
+# 2 and 3. Switching to httpd with a directive httpd rejects (ProxyVia On unquoted, a YAML boolean) fails before
+# nginx stops: nginx keeps serving, httpd stays stopped, and no rejected file is left for its next start.
+def test_a_switch_to_a_rejected_httpd_configuration_keeps_nginx_serving():
+    lb = balancer_host()
+    pid = main_pid(lb, "nginx")
+    proc = run_playbook({"tomcat_ha_balancer": "httpd", "httpd_balancer_proxy_via": True})
+    out = text(proc)
+    assert proc.returncode != 0, tail(proc)
+    assert "httpd_balancer: httpd rejected the new configuration on lb.qyh.com" in out, tail(proc)
+    assert "ProxyVia" in out, tail(proc)
+    assert main_pid(lb, "nginx") == pid
+    assert lb.service("nginx").is_enabled
+    assert not lb.service("apache2").is_running
+    assert lb.run("apachectl -t").rc == 0
+    assert "nginx" in served_by()
+
+
+# 3. A switch of balancers under load fails no request: the new one starts next to the old one (both listen with
+# SO_REUSEPORT), which then stops gracefully. 6: Debian's ports.conf keeps its other ports.
+def test_switching_balancers_under_load_fails_no_request():
+    lb = balancer_host()
+    with Load() as load:
+        proc = run_playbook({"tomcat_ha_balancer": "httpd"})
+    assert proc.returncode == 0, tail(proc)
+    print("switch to httpd under load:", json.dumps(load.summary))
+    assert "Apache" in served_by()
+    assert not lb.service("nginx").is_running and not lb.service("nginx").is_enabled
+    assert "Listen 443" in lb.file("/etc/apache2/ports.conf").content_string
+    assert_nothing_lost(load)
+
+    with Load() as back:
+        proc = run_playbook({})
+    assert proc.returncode == 0, tail(proc)
+    print("switch back to nginx under load:", json.dumps(back.summary))
+    assert "nginx" in served_by()
+    assert not lb.service("apache2").is_running and not lb.service("apache2").is_enabled
+    assert_nothing_lost(back)
+
+
+# 4. A web.xml change reloads the application on one backend at a time, each after the previous one has finished.
+def test_a_web_xml_change_under_load_reloads_one_backend_at_a_time(backends):
+    started = time.time()
+    with Load() as load:
+        proc = run_playbook({"session_app_session_timeout": 31})
+    assert proc.returncode == 0, tail(proc)
+    print("web.xml change under load:", json.dumps(load.summary))
+    spans = {}
+    for name, h in backends.items():
+        begun = journal_since(h, started, "Reloading Context with name [] has started")
+        done = journal_since(h, started, "Reloading Context with name [] is completed")
+        assert len(begun) == 1 and len(done) == 1, (name, begun, done)
+        spans[name] = (begun[0], done[0])
+    first, second = sorted(spans.values())
+    assert first[1] < second[0], spans
+    assert_nothing_lost(load)
+
+
+# 8. A verify.yml that dies while the backend is frozen leaves it frozen, with a timer that would undo it; the
+# next verify.yml undoes it before anything else, and passes.
+def test_a_rerun_of_verify_undoes_the_fault_a_killed_run_left(tmp_path, backends):
+    log = tmp_path / "verify.log"
+    extra = {"tomcat_ha_fault": "freeze", "tomcat_ha_fault_hold": 60, "tomcat_ha_load_duration": 120}
+    with log.open("w") as sink:
+        run = subprocess.Popen(
+            ["ansible-playbook", "-i", str(INVENTORY.parent), "playbooks/verify.yml", "-e", json.dumps(extra)],
+            cwd=ROOT,
+            env=ansible_env(),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 240
+        while "TASK [Hold the fault]" not in log.read_text() and time.monotonic() < deadline:
+            assert run.poll() is None, log.read_text()[-4000:]
+            time.sleep(1)
+        time.sleep(3)
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait(timeout=30)
+    frozen = [name for name, h in backends.items() if frozen_jvm(h)]
+    assert len(frozen) == 1, log.read_text()[-4000:]
+    h = backends[frozen[0]]
+    assert "tomcat-ha-fault-heal" in h.check_output("systemctl list-timers --all --no-legend")
+
+    proc = run_playbook({"tomcat_ha_fault": "stop"}, playbook="playbooks/verify.yml")
+    assert proc.returncode == 0, tail(proc)
+    assert not frozen_jvm(h)
+    assert "tomcat-ha-fault-heal" not in h.check_output("systemctl list-timers --all --no-legend")
