@@ -14,7 +14,7 @@ export PY_COLORS ?= $(if $(CI),0,1)
 # JVMs already use the CPU: two labs took 10m17s for make lab where one took about as long, so one is the default.
 LAB_PARALLEL ?= 1
 export LAB_PARALLEL
-SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static nginx_sticky_cluster balancer_role
+SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static nginx_sticky_cluster balancer_role changes
 
 .PHONY: help prereq venv image lab faults lab-up lab-down test lint unit sanity build molecule bench docs clean
 

@@ -39,9 +39,12 @@ def test_test_page_is_distributable(backends):
         assert "<distributable/>" in h.file("/data/webapps/ROOT/WEB-INF/web.xml").content_string
 
 
-def test_default_webapps_removed(backends):
+def test_the_test_page_is_served_and_debians_webapps_left_alone(backends):
+    # The Host serves /data/webapps, so Debian's webapps (an operator's own ROOT, say) are not in the way: they
+    # stay where they are, and the root URL is the test page.
     for h in backends.values():
-        assert not h.file("/var/lib/tomcat10/webapps/ROOT").exists
+        assert h.file("/var/lib/tomcat10/webapps/ROOT").exists
+        assert "Session" in h.check_output("curl -fsS http://127.0.0.1:8080/")
 
 
 def test_lab_names_resolve_everywhere():

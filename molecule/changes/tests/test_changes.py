@@ -143,7 +143,7 @@ def test_a_wrong_receiver_address_stops_at_the_first_backend(tmp_path, backends)
     out = text(proc)
     assert proc.returncode != 0, tail(proc)
     assert f"tomcat: {B1} did not serve again after its restart" in out, tail(proc)
-    assert "its previous server.xml is back in place and it serves" in out, tail(proc)
+    assert "Its previous server.xml is back in place and it serves" in out, tail(proc)
     assert "no other backend was restarted" in out, tail(proc)
     # The second backend was never restarted, and its live server.xml never changed (the new one is staged).
     assert main_pid(h2) == before["pid2"]
