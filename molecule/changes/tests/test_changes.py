@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -55,6 +56,11 @@ def request(jar: str, fresh: bool = False) -> dict:
     return json.loads(client.check_output(f"curl -fsS -c {jar} -b {jar} http://{BALANCER}/session.jsp"))
 
 
+def started_next_to_the_other(proc: subprocess.CompletedProcess) -> bool:
+    """Whether site.yml started the chosen balancer while the other still served (no stop-first rescue)."""
+    return re.search(r"^lb\.qyh\.com\s+:.* rescued=0 ", proc.stdout, re.M) is not None
+
+
 def served_by() -> str:
     """The balancer software that answers (its Server header)."""
     return host(CLIENT).check_output(f"curl -fsS -o /dev/null -D - http://{BALANCER}/session.jsp | grep -i '^server:'")
@@ -89,6 +95,15 @@ def journal_since(h, since: float, pattern: str) -> list[float]:
     """Times (seconds since the epoch) of Tomcat's journal lines since `since` that contain `pattern`."""
     out = h.check_output(f"journalctl -q -u tomcat10 -o short-unix --since=@{since:.0f} | grep -F {pattern!r} || true")
     return [float(line.split()[0]) for line in out.splitlines() if line.strip()]
+
+
+def change_under_load(extra: dict, label: str) -> tuple[subprocess.CompletedProcess, Load]:
+    """Rerun site.yml with `extra` while the load runs; the run must pass. Prints what the load saw."""
+    with Load() as load:
+        proc = run_playbook(extra)
+    assert proc.returncode == 0, tail(proc)
+    print(f"{label} under load:", json.dumps(load.summary))
+    return proc, load
 
 
 def assert_nothing_lost(load: Load, failed_allowed: bool = False) -> None:
@@ -165,10 +180,7 @@ def test_a_wrong_receiver_address_stops_at_the_first_backend(tmp_path, backends)
 # 5. A rolling restart waits for each node to have rejoined the cluster before the next one restarts.
 def test_a_rolling_restart_under_load_loses_no_session(backends):
     started = time.time()
-    with Load() as load:
-        proc = run_playbook({"tomcat_cluster_receiver_max_threads": 7})
-    assert proc.returncode == 0, tail(proc)
-    print("rolling restart under load:", json.dumps(load.summary))
+    _proc, load = change_under_load({"tomcat_cluster_receiver_max_threads": 7}, "rolling restart")
     assert_nothing_lost(load, failed_allowed=True)
     # backend2 stopped only after backend1 had its peer back.
     rejoined = journal_since(backends[B1], started, "Replication member added")
@@ -232,19 +244,15 @@ def test_a_switch_to_a_rejected_httpd_configuration_keeps_nginx_serving():
 # SO_REUSEPORT), which then stops gracefully. 6: Debian's ports.conf keeps its other ports.
 def test_switching_balancers_under_load_fails_no_request():
     lb = balancer_host()
-    with Load() as load:
-        proc = run_playbook({"tomcat_ha_balancer": "httpd"})
-    assert proc.returncode == 0, tail(proc)
-    print("switch to httpd under load:", json.dumps(load.summary))
+    proc, load = change_under_load({"tomcat_ha_balancer": "httpd"}, "switch to httpd")
+    assert started_next_to_the_other(proc), tail(proc)
     assert "Apache" in served_by()
     assert not lb.service("nginx").is_running and not lb.service("nginx").is_enabled
     assert "Listen 443" in lb.file("/etc/apache2/ports.conf").content_string
     assert_nothing_lost(load)
 
-    with Load() as back:
-        proc = run_playbook({})
-    assert proc.returncode == 0, tail(proc)
-    print("switch back to nginx under load:", json.dumps(back.summary))
+    proc, back = change_under_load({}, "switch back to nginx")
+    assert started_next_to_the_other(proc), tail(proc)
     assert "nginx" in served_by()
     assert not lb.service("apache2").is_running and not lb.service("apache2").is_enabled
     assert_nothing_lost(back)
@@ -253,10 +261,7 @@ def test_switching_balancers_under_load_fails_no_request():
 # 4. A web.xml change reloads the application on one backend at a time, each after the previous one has finished.
 def test_a_web_xml_change_under_load_reloads_one_backend_at_a_time(backends):
     started = time.time()
-    with Load() as load:
-        proc = run_playbook({"session_app_session_timeout": 31})
-    assert proc.returncode == 0, tail(proc)
-    print("web.xml change under load:", json.dumps(load.summary))
+    _proc, load = change_under_load({"session_app_session_timeout": 31}, "web.xml change")
     spans = {}
     for name, h in backends.items():
         begun = journal_since(h, started, "Reloading Context with name [] has started")
