@@ -57,7 +57,7 @@ CASES = {
     "httpd-loadfactor": ({"tomcat_ha_balancer": "httpd", "balancer_member_weight": 101}, "101"),
     "balancer-state": (
         {"nginx_balancer_state": "running"},
-        "nginx_balancer: nginx_balancer_state must be present or absent (got running).",
+        "nginx_balancer: nginx_balancer_state must be present, configured or absent (got running).",
     ),
     "farm-deployer": (
         {"tomcat_ha_strategy": "cluster", "tomcat_cluster_farm_deployer_enabled": True},
