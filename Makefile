@@ -14,9 +14,13 @@ export PY_COLORS ?= $(if $(CI),0,1)
 # JVMs already use the CPU: two labs took 10m17s for make lab where one took about as long, so one is the default.
 LAB_PARALLEL ?= 1
 export LAB_PARALLEL
+# Screenshots of the test page in headless Chromium for the report page (make lab SCREENSHOTS=0: none).
+SCREENSHOTS ?= 1
+export SCREENSHOTS
+BROWSER_TOOLS := $(if $(filter 0,$(SCREENSHOTS)),,browser)
 SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static nginx_sticky_cluster balancer_role changes
 
-.PHONY: help prereq venv image lab faults lab-up lab-down test lint unit sanity build molecule bench docs clean
+.PHONY: help prereq venv browser image lab faults lab-up lab-down test lint unit sanity build molecule bench docs clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -33,16 +37,24 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed ## create .venv from requirements.txt (reused while unchanged)
 
+$(VENV)/.browser: requirements-browser.txt $(VENV)/.installed
+	@scripts/prereq.sh --browser
+	@echo "venv: installing Playwright into $(VENV) (it drives Debian's chromium; no browser is downloaded)"
+	@$(BIN)/pip install --quiet -r requirements-browser.txt
+	@touch $@
+
+browser: $(VENV)/.browser ## Debian's chromium and the pinned Playwright: screenshots and the report page's test
+
 image: prereq ## build the base and lab images when missing or changed
 	@lab/images/build.sh >/dev/null
 
 lab-up: venv image ## start the four lab hosts and print their addresses
 	@ansible-playbook lab/playbooks/lab_up.yml
 
-lab: venv image ## build the lab in containers, provision it and run every experiment under load
+lab: venv image $(BROWSER_TOOLS) ## build the lab, run every experiment under load, write lab-report/index.html
 	@python lab/lab.py $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
-faults: venv image ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load
+faults: venv image $(BROWSER_TOOLS) ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load
 	@python lab/lab.py --faults $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
 lab-down: venv ## remove the lab's containers and network (nothing else)
@@ -65,7 +77,7 @@ build: venv ## build the collection tarball and check nothing but the collection
 	ansible-galaxy collection build --force --output-path build/dist
 	@scripts/check_build.sh build/dist/sessionlab-tomcat_ha-*.tar.gz
 
-unit: venv prereq ## pytest unit tests of the plugins (real nginx on loopback included) and of the lab tooling
+unit: venv prereq browser ## pytest: the plugins (real nginx on loopback included), the lab tooling, the report page
 	pytest tests/unit lab/tests
 
 sanity: venv ## ansible-test sanity, offline

@@ -22,7 +22,8 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import write_report  # noqa: E402
+from report import write_index, write_report  # noqa: E402
+from screenshots import Browser, missing  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "lab"
@@ -36,11 +37,16 @@ def say(msg: str) -> None:
         print(msg, flush=True)
 
 
-def run_stage(label: str, args: list[str], log: Path, lab: str) -> tuple[bool, float]:
+def run_stage(label: str, args: list[str], log: Path, lab: str, watch=None) -> tuple[bool, float]:
+    """Run one playbook into its log; watch(log, process), when given, runs while the playbook does."""
     started = time.monotonic()
-    env = dict(os.environ, SESSIONLAB_LAB=lab)
+    # Unbuffered, so that the log shows each task as it starts (watch reads it).
+    env = dict(os.environ, SESSIONLAB_LAB=lab, PYTHONUNBUFFERED="1")
     with log.open("w") as fh:
-        rc = subprocess.call(["ansible-playbook", *args], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(["ansible-playbook", *args], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        if watch is not None:
+            watch(log, process)
+        rc = process.wait()
     took = time.monotonic() - started
     say(f"    [{lab}] {label}: {'ok' if rc == 0 else 'FAILED'} ({took:.0f} s){'' if rc == 0 else ', read ' + str(log)}")
     return rc == 0, took
@@ -92,7 +98,28 @@ def lab_names(count: int) -> list[str]:
     return ["sessionlab" if i == 0 else f"sessionlab{i + 1}" for i in range(count)]
 
 
-def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings: dict) -> None:
+# The task verify.yml is in once the fault is complete (the backend stopped, frozen or cut off), or once a
+# rolling restart is over: the moment the tutorial refreshes its browser.
+FAULT_MARKERS = ("TASK [Hold the fault]", "TASK [Record when the last backend was back]")
+
+
+def screenshot_watch(browser, url: str, folder: Path, name: str, shots: dict):
+    """A run_stage watch: the "during" screenshot once verify.yml's log shows the fault is complete."""
+
+    def watch(log: Path, process: subprocess.Popen) -> None:
+        while process.poll() is None:
+            text = log.read_text(errors="replace")
+            marker = next((m for m in FAULT_MARKERS if m in text), None)
+            if marker:
+                label = "during the fault" if "Hold" in marker else "after the rolling restart"
+                shots["during"] = {"label": label, **browser.shot(url, folder / f"{name}.during.png")}
+                return
+            time.sleep(0.2)
+
+    return watch
+
+
+def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings: dict, screenshots: bool) -> None:
     """Bring one lab up and run its units in turn; results and timings are filled by run name."""
     logs, results_dir, state = out / "logs", out / "results", out / "state" / lab
     state.mkdir(parents=True, exist_ok=True)
@@ -103,8 +130,13 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
         for run in (r for unit in units for r in unit):
             results[run["name"]] = {"experiment": run["name"], **run, "error": f"{lab} did not come up"}
         return
-    for h in json.loads((state / "hosts.json").read_text()):
+    hosts = json.loads((state / "hosts.json").read_text())
+    for h in hosts:
         say(f"    [{lab}] {h['host']:<20} {h['address']:<15} (container {h['container']})")
+    # The browser goes to the balancer's own address on the lab network (the first balancer of the inventory).
+    inventory = yaml.safe_load((LAB / "inventory" / "hosts.yml").read_text())
+    first_balancer = next(iter(inventory["all"]["children"]["balancers"]["hosts"]))
+    balancer = next(h["address"] for h in hosts if h["host"] == first_balancer)
     for unit in units:
         provisioned = True
         for run in unit:
@@ -124,10 +156,23 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
             for key in ("hold", "lead", "tail"):
                 if key in run:
                     verify += ["-e", f"tomcat_ha_{'fault' if key == 'hold' else 'load'}_{key}={run[key]}"]
-            ok, timings[f"{name} verify"] = run_stage("verify", verify, logs / f"{name}.verify.log", lab)
+            shots: dict = {}
+            browser = start_browser(lab, name) if screenshots else None
+            watch = None
+            if browser is not None:
+                url = f"http://{balancer}/"
+                before = browser.shot(url, out / "screenshots" / f"{name}.before.png")
+                shots["before"] = {"label": "before the fault", **before}
+                watch = screenshot_watch(browser, url, out / "screenshots", name, shots)
+            try:
+                ok, timings[f"{name} verify"] = run_stage("verify", verify, logs / f"{name}.verify.log", lab, watch)
+            finally:
+                if browser is not None:
+                    browser.close()
             result_file = results_dir / f"{name}.json"
             if result_file.exists():
                 result = json.loads(result_file.read_text())
+                result["screenshots"] = shots if screenshots else None
                 if not ok and result["verdict"]["matched"]:
                     # The verdict matched, but another stage (e.g. restoring the backend) failed: not a clean run.
                     result["stage_error"] = f"verify failed, read {logs / (name + '.verify.log')}"
@@ -135,6 +180,15 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
             else:
                 error = f"verify failed, read {logs / (name + '.verify.log')}"
                 results[name] = {"experiment": name, **run, "error": error}
+
+
+def start_browser(lab: str, name: str):
+    """A headless Chromium for one run, or None (said once per run) when it does not start."""
+    try:
+        return Browser()
+    except Exception as exc:  # noqa: BLE001 - no screenshots is a note in the report, not a failed run
+        say(f"    [{lab}] {name}: no screenshots, Chromium did not start: {str(exc).splitlines()[0]}")
+        return None
 
 
 def main() -> int:
@@ -147,6 +201,12 @@ def main() -> int:
         type=int,
         default=int(os.environ.get("LAB_PARALLEL", "1")),
         help="how many labs run side by side (default 1, or LAB_PARALLEL)",
+    )
+    parser.add_argument(
+        "--screenshots",
+        choices=("0", "1"),
+        default=os.environ.get("SCREENSHOTS", "1") or "1",
+        help="1 (default, or SCREENSHOTS): screenshots of the test page in headless Chromium; 0: none",
     )
     opts = parser.parse_args()
     if not 1 <= opts.parallel <= 4:
@@ -165,6 +225,11 @@ def main() -> int:
     for name in order:
         (out / "results" / f"{name}.json").unlink(missing_ok=True)
 
+    screenshots = opts.screenshots == "1"
+    skipped = "turned off (SCREENSHOTS=0)" if not screenshots else missing()
+    if screenshots and skipped:
+        say(f"lab: no screenshots: {skipped}")
+        screenshots = False
     timings: dict[str, float] = {}
     results: dict[str, dict] = {}
     t_all = time.monotonic()
@@ -172,7 +237,7 @@ def main() -> int:
     labs = lab_names(len(shares))
     say(f"lab: {len(order)} runs on {len(labs)} lab(s) side by side: {', '.join(labs)}")
     workers = [
-        threading.Thread(target=run_lab, args=(lab, lab_units, out, results, timings), name=lab)
+        threading.Thread(target=run_lab, args=(lab, lab_units, out, results, timings, screenshots), name=lab)
         for lab, lab_units in zip(labs, shares, strict=True)
     ]
     for worker in workers:
@@ -184,14 +249,15 @@ def main() -> int:
     ordered = [results[name] for name in order]
     kind = "faults" if opts.faults else "report"
     title = "Fault matrix" if opts.faults else "Session persistence lab report"
-    table = write_report(ordered, out, timings, name=kind, title=title)
+    table = write_report(ordered, out, timings, name=kind, title=title, screenshots_skipped=skipped)
+    write_index(out)
     say("")
     say(table)
     say("")
     matched = sum(1 for r in ordered if r.get("verdict", {}).get("matched") and not r.get("stage_error"))
     say(
         f"lab: {matched} of {len(ordered)} runs matched their expectation in {timings['total']:.0f} s; "
-        f"report: {out / (kind + '.md')}"
+        f"report: {out / (kind + '.md')}, page: {out / 'index.html'}"
     )
     return 0 if matched == len(ordered) else 1
 

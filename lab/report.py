@@ -11,6 +11,11 @@ import json
 import math
 from pathlib import Path
 
+import jinja2
+import markupsafe
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
 OUTCOME_COLOURS = {
     "ok": "#2b8a3e",
     "refused": "#c92a2a",
@@ -43,7 +48,7 @@ def row(result: dict) -> dict:
         "fault": result.get("fault", ""),
     }
     if "error" in result:
-        return {**base, "error": result["error"], "matched": False}
+        return {**base, "error": result["error"], "matched": False, "screenshots": None}
     verdict = result["verdict"]
     observed = verdict["observed"]
     before = result["before"]["summary"]
@@ -62,6 +67,7 @@ def row(result: dict) -> dict:
         "verdict": verdict["text"],
         "matched": verdict["matched"] and not result.get("stage_error"),
         "stage_error": result.get("stage_error"),
+        "screenshots": result.get("screenshots"),
     }
 
 
@@ -285,8 +291,18 @@ def timeline_svg(result: dict) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_report(results: list[dict], out_dir: Path, timings: dict, *, name: str = "report", title: str) -> str:
-    """Write <name>.md, <name>.json and the timelines; return the text table."""
+def write_report(
+    results: list[dict],
+    out_dir: Path,
+    timings: dict,
+    *,
+    name: str = "report",
+    title: str,
+    screenshots_skipped: str | None = None,
+) -> str:
+    """Write <name>.md, <name>.json and the timelines; return the text table.
+
+    screenshots_skipped says why no screenshots were taken (None when they were)."""
     rows = [row(r) for r in results]
     pictures = {}
     (out_dir / "timelines").mkdir(parents=True, exist_ok=True)
@@ -315,9 +331,81 @@ def write_report(results: list[dict], out_dir: Path, timings: dict, *, name: str
     md += [
         markdown_table(rows, pictures),
         "",
+        "Screenshots: " + (f"skipped, {screenshots_skipped}." if screenshots_skipped else "in index.html."),
+        "",
         "Timings (seconds): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()),
         "",
     ]
     (out_dir / f"{name}.md").write_text("\n".join(md))
-    (out_dir / f"{name}.json").write_text(json.dumps({"rows": rows, "timings": timings}, indent=2))
+    report = {"title": title, "rows": rows, "timings": timings, "screenshots_skipped": screenshots_skipped}
+    (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2))
     return table
+
+
+def _page_row(out_dir: Path, r: dict) -> dict:
+    """One table row for index.html: the cells, and the files next to it that exist (timeline, JSON, logs)."""
+    name = r["experiment"]
+    timeline = out_dir / "timelines" / f"{name}.svg"
+    links = [
+        (label, f"{folder}/{name}{suffix}")
+        for label, folder, suffix in (
+            ("result", "results", ".json"),
+            ("provision log", "logs", ".provision.log"),
+            ("verify log", "logs", ".verify.log"),
+        )
+        if (out_dir / folder / f"{name}{suffix}").exists()
+    ]
+    shots = [
+        {
+            "label": shot.get("label", key),
+            "file": f"screenshots/{shot['file']}" if shot.get("file") else None,
+            "error": shot.get("error"),
+        }
+        for key, shot in (r.get("screenshots") or {}).items()
+    ]
+    return {
+        "error": None,
+        "stage_error": None,
+        "verdict": "",
+        "promise": "",
+        "faulted": None,
+        **r,
+        "cells": cells(r),
+        # The SVG is this report's own output (every text in it escaped when it was written): inlined as is.
+        "timeline_svg": markupsafe.Markup(timeline.read_text()) if timeline.exists() else None,
+        "links": links,
+        "shots": shots,
+    }
+
+
+def write_index(out_dir: Path) -> Path:
+    """Write index.html from report.json and faults.json, whichever exist: one page, nothing fetched."""
+    sections = []
+    for name in ("report", "faults"):
+        path = out_dir / f"{name}.json"
+        if not path.exists():
+            continue
+        data = json.loads(path.read_text())
+        rows = data["rows"]
+        sections.append(
+            {
+                "name": name,
+                "title": data.get("title", name),
+                "matched": sum(1 for r in rows if r["matched"]),
+                "rows": [_page_row(out_dir, r) for r in rows],
+                "matrix": matrix(rows) if name == "faults" else None,
+                "screenshots_skipped": data.get("screenshots_skipped"),
+                "timings": data.get("timings", {}),
+            }
+        )
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    page = env.get_template("index.html.j2").render(sections=sections, headers=HEADERS)
+    index = out_dir / "index.html"
+    index.write_text(page)
+    return index

@@ -3,7 +3,19 @@
 # base image fallback, and the host tools the unit tests use (nginx). Does nothing when all
 # is there; installs or starts what is missing when it can (root on a Debian-family host);
 # otherwise stops with one line saying what to do.
+#   --test     also the tools of make test (shellcheck, nginx)
+#   --browser  only Debian's chromium (the lab's screenshots and the report page's browser test)
 set -euo pipefail
+
+test_tools=0
+browser_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) test_tools=1 ;;
+    --browser) browser_only=1 ;;
+    *) printf 'prereq: error: unknown option %s: use --test or --browser.\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf 'prereq: %s\n' "$*" >&2; }
 die() { printf 'prereq: error: %s\n' "$*" >&2; exit 1; }
@@ -19,13 +31,23 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+if [ "$browser_only" -eq 1 ]; then
+  [ -x /usr/bin/chromium ] && exit 0
+  if is_root && is_debian; then
+    say "installing chromium with apt-get (headless, for screenshots and the report page's test)"
+    apt_install chromium fonts-dejavu-core || die "apt-get could not install chromium: check the package archive and retry, or run make lab SCREENSHOTS=0."
+    exit 0
+  fi
+  die "chromium is missing: install it (as root: apt-get install chromium), or run make lab SCREENSHOTS=0."
+fi
+
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
   || die "Python 3.11 or newer is needed as python3: install it and retry."
 
 need_pkgs=()
 command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
 # ansible-test sanity checks the shell scripts with shellcheck when it is there.
-if [ "${1:-}" = "--test" ]; then
+if [ "$test_tools" -eq 1 ]; then
   command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
 fi
 if ! docker info >/dev/null 2>&1 && ! command -v dockerd >/dev/null 2>&1; then
@@ -41,7 +63,7 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
 fi
 
 # The unit tests run their own nginx on loopback; the package must not start a system-wide one.
-if [ "${1:-}" = "--test" ] && [ ! -x /usr/sbin/nginx ]; then
+if [ "$test_tools" -eq 1 ] && [ ! -x /usr/sbin/nginx ]; then
   if is_root && is_debian; then
     say "installing nginx-light with apt-get (for the unit tests; its service is not started)"
     no_start=0

@@ -44,7 +44,11 @@ def test_the_test_page_is_served_and_debians_webapps_left_alone(backends):
     # stay where they are, and the root URL is the test page.
     for h in backends.values():
         assert h.file("/var/lib/tomcat10/webapps/ROOT").exists
-        assert "Session" in h.check_output("curl -fsS http://127.0.0.1:8080/")
+        page = h.check_output("curl -fsS http://127.0.0.1:8080/")
+        # The tutorial's fields, and nothing (no blank line from the JSP directives) before the doctype.
+        assert page.startswith("<!DOCTYPE html>"), page[:80]
+        for element in ("server-name", "server-addr", "session-id", "session-count", "jvm-route"):
+            assert f'id="{element}"' in page, element
 
 
 def test_lab_names_resolve_everywhere():
