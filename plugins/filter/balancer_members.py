@@ -16,7 +16,10 @@ positional: _input, hostvars
 description:
   - Returns one dictionary per backend, in the order of O(_input), with the keys C(host), C(address), C(port),
     C(route), C(weight), C(down) and C(backup), ready for an nginx C(upstream) or httpd C(<Proxy balancer://>) template.
-  - C(address) is the host variable C(balancer_member_address), or the inventory hostname.
+  - C(address) is the host variable C(balancer_member_address), or the inventory hostname. It must be a host name,
+    an IPv4 address or an IPv6 address in brackets (V([fd00::1])), which is how both nginx and httpd read an
+    address followed by C(:port); anything else (a bare IPv6 address, C(;), C(}), quotes, spaces or a newline,
+    which would end or inject a configuration line) is refused.
   - C(port) is the host variable C(tomcat_http_port) (1-65535), or O(default_port).
   - C(route) comes from O(routes), or from P(sessionlab.tomcat_ha.jvm_routes#filter) with the default options.
   - C(weight) is C(balancer_member_weight) (integer 1-100, default 1); it doubles as httpd C(loadfactor).
@@ -40,7 +43,9 @@ options:
     type: int
     default: 8080
 notes:
-  - Errors name the filter, the host and the bad value (wrong type, port or weight out of range, invalid route).
+  - Errors name the filter, the host and the bad value (wrong type, port or weight out of range, invalid route,
+    an address that is not a host name, IPv4 or bracketed IPv6), two members on the same address and port, and
+    every member C(down).
 """
 
 EXAMPLES = r"""
@@ -66,6 +71,8 @@ _value:
     - {host: backend2, address: backend2, port: 8080, route: tomcat2, weight: 2, down: false, backup: true}
 """
 
+import ipaddress
+import re
 from functools import partial
 
 from ansible.errors import AnsibleFilterError
@@ -79,11 +86,36 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._topology imp
     var_or_default,
 )
 
+# A DNS name (letters, digits, '-', '_' and dots) or an IPv4 address; fullmatch, so no trailing newline.
+HOST_NAME_RE = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?")
+
 
 def check_address(filter_name, host, var, value):
-    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+    """A host name, an IPv4 address or a bracketed IPv6 address, as it goes before ':port' in the config."""
+    if not isinstance(value, str) or not value:
         raise AnsibleFilterError(f"{filter_name}: {var} of {host!r} must be a host name or address, got {value!r}")
-    return value
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            if ipaddress.ip_address(value[1:-1]).version == 6:
+                return value
+        except ValueError:
+            pass
+    else:
+        try:
+            ipaddress.IPv6Address(value)
+        except ValueError:
+            pass
+        else:
+            raise AnsibleFilterError(
+                f"{filter_name}: {var} of {host!r} is the IPv6 address {value!r} without brackets: "
+                f"write it as '[{value}]', so that the port after it is not read as part of the address"
+            )
+        if HOST_NAME_RE.fullmatch(value) and len(value) <= 253:
+            return value
+    raise AnsibleFilterError(
+        f"{filter_name}: {var} of {host!r} must be a host name, an IPv4 address or an IPv6 address in brackets, "
+        f"got {value!r}: characters such as ';', '}}', quotes, spaces or a newline would break the configuration"
+    )
 
 
 def balancer_members(backends, hostvars, *, routes=None, default_port=8080):
@@ -108,6 +140,20 @@ def balancer_members(backends, hostvars, *, routes=None, default_port=8080):
                 "down": check_bool(name, host, "balancer_member_down", var("balancer_member_down", False)),
                 "backup": check_bool(name, host, "balancer_member_backup", var("balancer_member_backup", False)),
             }
+        )
+    endpoints = {}
+    for m in members:
+        endpoint = (m["address"].lower(), m["port"])
+        if endpoint in endpoints:
+            raise AnsibleFilterError(
+                f"{name}: {m['host']!r} and {endpoints[endpoint]!r} are both {m['address']}:{m['port']}: "
+                "give each backend its own balancer_member_address or tomcat_http_port"
+            )
+        endpoints[endpoint] = m["host"]
+    if members and all(m["down"] for m in members):
+        raise AnsibleFilterError(
+            f"{name}: every member is down ({', '.join(m['host'] for m in members)}), so the balancer would "
+            "refuse every request: set balancer_member_down to false on at least one backend"
         )
     return members
 

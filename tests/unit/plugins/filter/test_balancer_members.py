@@ -70,6 +70,24 @@ def test_filter_mapping():
         (["b1"], {"b1": {"balancer_member_backup": 2}}, {}, "balancer_member_backup of 'b1' must be a boolean, got 2"),
         (["b1"], {"b1": {"balancer_member_address": "a b"}}, {}, "'a b'"),
         (["b1"], {"b1": {"balancer_member_address": 10}}, {}, "got 10"),
+        (["b1"], {"b1": {"balancer_member_address": "fd00::1"}}, {}, "without brackets: write it as '[fd00::1]'"),
+        (["b1"], {"b1": {"balancer_member_address": "10.0.0.1;"}}, {}, "got '10.0.0.1;'"),
+        (["b1"], {"b1": {"balancer_member_address": "b1 } server evil"}}, {}, "would break the configuration"),
+        (["b1"], {"b1": {"balancer_member_address": "b1\n"}}, {}, "got 'b1\\n'"),
+        (["b1"], {"b1": {"balancer_member_address": "[not-v6]"}}, {}, "got '[not-v6]'"),
+        (["b1"], {"b1": {"balancer_member_address": '"b1"'}}, {}, "IPv6 address in brackets"),
+        (
+            ["b1", "b2"],
+            {"b1": {"balancer_member_address": "10.0.0.1"}, "b2": {"balancer_member_address": "10.0.0.1"}},
+            {},
+            "'b2' and 'b1' are both 10.0.0.1:8080",
+        ),
+        (
+            ["b1", "b2"],
+            {"b1": {"balancer_member_down": True}, "b2": {"balancer_member_down": "yes"}},
+            {},
+            "every member is down (b1, b2)",
+        ),
         (["b1"], {"b1": {}}, {"routes": ["tomcat1"]}, "routes must be a mapping"),
         (["b1"], {"b1": {}}, {"routes": {}}, "routes has no route for backend 'b1'"),
         (["b1"], {"b1": {}}, {"routes": {"b1": ""}}, "route of 'b1' is empty"),
@@ -83,3 +101,17 @@ def test_errors(backends, hostvars, kwargs, fragment):
         balancer_members(backends, hostvars, **kwargs)
     assert str(err.value).startswith("balancer_members: ")
     assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize("address", ["backend1", "backend1.qyh.com", "10.0.0.1", "[fd00::1]", "[::ffff:10.0.0.1]"])
+def test_addresses_that_render_as_address_colon_port(address):
+    (member,) = balancer_members(["b1"], {"b1": {"balancer_member_address": address}})
+    assert member["address"] == address
+
+
+def test_one_member_down_is_fine_and_the_same_address_on_two_ports_too():
+    hostvars = {
+        "b1": {"balancer_member_address": "10.0.0.1", "balancer_member_down": True},
+        "b2": {"balancer_member_address": "10.0.0.1", "tomcat_http_port": 8081},
+    }
+    assert [m["down"] for m in balancer_members(["b1", "b2"], hostvars)] == [True, False]
