@@ -9,6 +9,7 @@ Private helper (the leading underscore): the API may change without notice.
 
 from __future__ import annotations
 
+import math
 import socket
 import time
 from email.utils import parsedate_to_datetime
@@ -24,6 +25,10 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_page
 )
 
 MAX_REDIRECTS = 5
+# Bounds that keep one probe a probe: a run of at most MAX_COUNT requests, each waiting at most MAX_TIMEOUT.
+MAX_COUNT = 10000
+MAX_INTERVAL = 3600
+MAX_TIMEOUT = 600
 USER_AGENT = "sessionlab-session-probe/1"
 
 
@@ -33,15 +38,19 @@ class ProbeParameterError(ValueError):
 
 def validate_parameters(url, count, interval, timeout, page_format="auto"):
     """Raise ProbeParameterError with one clear sentence when a parameter is unusable."""
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
+    except ValueError as exc:
+        raise ProbeParameterError(f"url is malformed ({exc}): check the brackets and the port, got {url!r}.") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise ProbeParameterError(f"url must be an absolute http:// or https:// URL, got {url!r}.")
-    if count < 1:
-        raise ProbeParameterError(f"count must be at least 1, got {count}.")
-    if interval < 0:
-        raise ProbeParameterError(f"interval must not be negative, got {interval}.")
-    if timeout <= 0:
-        raise ProbeParameterError(f"timeout must be greater than 0, got {timeout}.")
+    if not 1 <= count <= MAX_COUNT:
+        raise ProbeParameterError(f"count must be between 1 and {MAX_COUNT}, got {count}.")
+    if not (math.isfinite(interval) and 0 <= interval <= MAX_INTERVAL):
+        raise ProbeParameterError(f"interval must be a number of seconds from 0 to {MAX_INTERVAL}, got {interval}.")
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise ProbeParameterError(f"timeout must be greater than 0 and at most {MAX_TIMEOUT} seconds, got {timeout}.")
     if page_format not in ("auto", "html", "json"):
         raise ProbeParameterError(f"page_format must be auto, html or json, got {page_format!r}.")
 

@@ -37,17 +37,17 @@ options:
     required: true
   count:
     description:
-      - Number of requests. Must be at least 1.
+      - Number of requests, 1 to 10000.
     type: int
     default: 10
   interval:
     description:
-      - Seconds to wait between two requests. Must not be negative.
+      - Seconds to wait between two requests, 0 to 3600.
     type: float
     default: 0
   timeout:
     description:
-      - Timeout of each request in seconds.
+      - Timeout of each request in seconds, greater than 0 and at most 600.
     type: float
     default: 5
   cookies:

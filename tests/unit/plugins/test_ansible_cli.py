@@ -60,7 +60,7 @@ def test_module_through_ansible(repo_root, page_server):
 def test_module_fails_on_bad_parameter(repo_root, page_server):
     rc, result = _adhoc(repo_root, {"url": page_server.base_url + "/index.jsp", "count": 0})
     assert rc != 0
-    assert result["msg"] == "count must be at least 1, got 0."
+    assert result["msg"] == "count must be between 1 and 10000, got 0."
 
 
 def test_module_fails_when_all_failed_only_if_asked(repo_root, page_server):

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from _loopback import free_port
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_probe import (
@@ -144,16 +146,23 @@ def test_custom_headers_reach_the_server(page_server):
     [
         ({"url": "ftp://127.0.0.1/"}, "url must be an absolute http:// or https:// URL"),
         ({"url": "127.0.0.1/index.jsp"}, "url must be"),
-        ({"count": 0}, "count must be at least 1, got 0."),
-        ({"interval": -1}, "interval must not be negative"),
+        ({"url": "http://[::1/x"}, "url is malformed (Invalid IPv6 URL): check the brackets and the port"),
+        ({"url": "http://127.0.0.1:99999/"}, "url is malformed"),
+        ({"url": "http://:80/"}, "url must be an absolute"),
+        ({"count": 0}, "count must be between 1 and 10000, got 0."),
+        ({"count": 10001}, "count must be between 1 and 10000, got 10001."),
+        ({"interval": -1}, "interval must be a number of seconds from 0 to 3600, got -1."),
+        ({"interval": float("nan")}, "interval must be a number of seconds from 0 to 3600, got nan."),
+        ({"interval": float("inf")}, "got inf."),
         ({"timeout": 0}, "timeout must be greater than 0"),
+        ({"timeout": float("nan")}, "at most 600 seconds, got nan."),
         ({"page_format": "xml"}, "page_format must be auto, html or json"),
     ],
 )
 def test_bad_parameters(kwargs, fragment):
     args = {"url": "http://127.0.0.1:1/"}
     args.update(kwargs)
-    with pytest.raises(ProbeParameterError, match=fragment.replace(".", r"\.")):
+    with pytest.raises(ProbeParameterError, match=re.escape(fragment)):
         run_probe(**args)
 
 
