@@ -45,7 +45,7 @@ CASES = {
     ),
     "multicast-address": (
         {"tomcat_ha_strategy": "cluster", "tomcat_cluster_mcast_address": "10.1.2.3"},
-        "tomcat: tomcat_cluster_mcast_address 10.1.2.3:44664 is not a multicast group",
+        "tomcat: tomcat_cluster_mcast_address 10.1.2.3:44664 is not a usable multicast group",
     ),
     "receiver-auto": ({"tomcat_ha_strategy": "cluster", "tomcat_cluster_address": "auto"}, "auto"),
     "receiver-loopback": ({"tomcat_ha_strategy": "cluster", "tomcat_cluster_address": "127.0.0.1"}, "127.0.0.1"),

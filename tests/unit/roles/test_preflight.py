@@ -66,3 +66,33 @@ def test_session_app_context_and_base(repo_root, tmp_path, settings, refused):
         assert "session_app_context a single directory name such as ROOT" in output, output
     else:
         assert rc == 0, output
+
+
+CLUSTER = {
+    "tomcat_cluster_enabled": True,
+    "tomcat_cluster_members": [
+        {"host": "localhost", "address": "10.0.0.1", "port": 4000, "unique_id": "{1}", "route": "tomcat1"},
+        {"host": "backend2", "address": "10.0.0.2", "port": 4000, "unique_id": "{2}", "route": "tomcat2"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, None),
+        ({"tomcat_cluster_channel_send_options": "use_ack,sync"}, None),
+        ({"tomcat_cluster_channel_send_options": "use_ack,snyc"}, "falls back to asynchronous replication"),
+        ({"tomcat_cluster_mcast_address": "224.0.0.251"}, "224.0.0.0/24 is reserved for link-local protocols"),
+        ({"tomcat_cluster_mcast_address": "255.255.255.255"}, "is not a usable multicast group"),
+        ({"tomcat_cluster_mcast_drop_time": 500}, "or members are dropped between two heartbeats"),
+        ({"tomcat_cluster_mcast_frequency": 0}, "or members are dropped between two heartbeats"),
+    ],
+)
+def test_tomcat_cluster_settings(repo_root, tmp_path, settings, message):
+    rc, output = preflight(repo_root, tmp_path, "tomcat", {**CLUSTER, **settings})
+    if message:
+        assert rc != 0, output
+        assert message in output, output
+    else:
+        assert rc == 0, output
