@@ -164,6 +164,8 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
                 before = browser.shot(url, out / "screenshots" / f"{name}.before.png")
                 shots["before"] = {"label": "before the fault", **before}
                 watch = screenshot_watch(browser, url, out / "screenshots", name, shots)
+                # The probe continues the browser's session, so the fault hits the backend the browser is on.
+                verify += ["-e", json.dumps({"tomcat_ha_probe_cookies": browser.cookies()})]
             try:
                 ok, timings[f"{name} verify"] = run_stage("verify", verify, logs / f"{name}.verify.log", lab, watch)
             finally:

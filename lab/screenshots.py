@@ -2,6 +2,8 @@
 
 One Browser per experiment keeps one browser context, so its cookies persist the way a user's browser keeps
 them: the "before" page and the "during the fault" page are two loads with the same JSESSIONID (and ROUTEID).
+make lab hands those cookies to verify.yml's probe (tomcat_ha_probe_cookies), so the fault hits the backend
+that serves the browser's session.
 Nothing is downloaded: Playwright drives the Chromium at CHROMIUM (or /usr/bin/chromium).
 """
 
@@ -62,6 +64,10 @@ class Browser:
         except Exception as exc:  # noqa: BLE001
             return {"file": None, "status": status, "error": error or str(exc).splitlines()[0]}
         return {"file": path.name, "status": status, "error": error}
+
+    def cookies(self) -> dict[str, str]:
+        """The context's cookies, name to value (what the browser would send back to the balancer)."""
+        return {c["name"]: c["value"] for c in self.context.cookies()}
 
     def close(self) -> None:
         try:

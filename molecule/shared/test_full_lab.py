@@ -6,6 +6,7 @@ the fixtures (backends, lb) live in molecule/conftest.py.
 
 from __future__ import annotations
 
+import json
 import re
 
 from tests.lab_checks import BACKENDS, BALANCER, CLIENT, ROUTES, host
@@ -49,6 +50,15 @@ def test_the_test_page_is_served_and_debians_webapps_left_alone(backends):
         assert page.startswith("<!DOCTYPE html>"), page[:80]
         for element in ("server-name", "server-addr", "session-id", "session-count", "jvm-route"):
             assert f'id="{element}"' in page, element
+
+
+def test_the_test_page_escapes_what_it_prints(backends):
+    # The Host header is the client's to choose; Tomcat lets through '&' and "'" (sub-delims of a host name).
+    for h in backends.values():
+        page = h.check_output('curl -fsS -H "Host: a&b\'c" http://127.0.0.1:8080/')
+        assert "a&amp;b&#39;c" in page and "a&b'c" not in page, page
+        data = json.loads(h.check_output('curl -fsS -H "Host: a&b\'c" http://127.0.0.1:8080/session.jsp'))
+        assert data["request_host"] == "a&b'c", data
 
 
 def test_lab_names_resolve_everywhere():

@@ -97,6 +97,10 @@ VERIFY_CASES = {
         "the fault (0 s) and the recovery (40 s): at least 44 s",
     ),
     "unknown-strategy": ({"tomcat_ha_strategy": "magic"}, "verify: tomcat_ha_strategy must be one of"),
+    "cookies-not-a-mapping": (
+        {"tomcat_ha_probe_cookies": "JSESSIONID=ABC"},
+        "verify: tomcat_ha_probe_cookies must be a mapping of cookie name to value",
+    ),
 }
 
 
