@@ -52,13 +52,15 @@ def test_the_test_page_is_served_and_debians_webapps_left_alone(backends):
             assert f'id="{element}"' in page, element
 
 
-def test_the_test_page_escapes_what_it_prints(backends):
-    # The Host header is the client's to choose; Tomcat lets through '&' and "'" (sub-delims of a host name).
+def test_the_test_page_shows_the_host_header_through_its_escaping(backends):
+    # Both pages print every value through html() or json(); Tomcat 10.1 answers 400 to a Host header with any
+    # character those would change, so what comes back is the name as sent, on both pages.
     for h in backends.values():
-        page = h.check_output('curl -fsS -H "Host: a&b\'c" http://127.0.0.1:8080/')
-        assert "a&amp;b&#39;c" in page and "a&b'c" not in page, page
-        data = json.loads(h.check_output('curl -fsS -H "Host: a&b\'c" http://127.0.0.1:8080/session.jsp'))
-        assert data["request_host"] == "a&b'c", data
+        page = h.check_output('curl -fsS -H "Host: a-b.example" http://127.0.0.1:8080/')
+        assert '<span id="request-host">a-b.example</span>' in page, page
+        data = json.loads(h.check_output('curl -fsS -H "Host: a-b.example" http://127.0.0.1:8080/session.jsp'))
+        assert data["request_host"] == "a-b.example", data
+        assert h.run('curl -fsS -H "Host: a&b\'c" http://127.0.0.1:8080/').rc != 0
 
 
 def test_lab_names_resolve_everywhere():
