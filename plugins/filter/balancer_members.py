@@ -81,6 +81,7 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._topology imp
     check_hosts,
     check_hostvars,
     check_int,
+    claim_endpoint,
     host_vars,
     resolve_routes,
     var_or_default,
@@ -143,13 +144,8 @@ def balancer_members(backends, hostvars, *, routes=None, default_port=8080):
         )
     endpoints = {}
     for m in members:
-        endpoint = (m["address"].lower(), m["port"])
-        if endpoint in endpoints:
-            raise AnsibleFilterError(
-                f"{name}: {m['host']!r} and {endpoints[endpoint]!r} are both {m['address']}:{m['port']}: "
-                "give each backend its own balancer_member_address or tomcat_http_port"
-            )
-        endpoints[endpoint] = m["host"]
+        clash = "are both {}: give each backend its own balancer_member_address or tomcat_http_port"
+        claim_endpoint(name, endpoints, m["host"], m["address"], m["port"], clash)
     if members and all(m["down"] for m in members):
         raise AnsibleFilterError(
             f"{name}: every member is down ({', '.join(m['host'] for m in members)}), so the balancer would "

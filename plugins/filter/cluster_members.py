@@ -77,6 +77,7 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._topology imp
     check_hosts,
     check_hostvars,
     check_int,
+    claim_endpoint,
     host_vars,
     resolve_routes,
     var_or_default,
@@ -138,11 +139,7 @@ def cluster_members(backends, hostvars, *, default_port=4000, routes=None):
         address = check_cluster_address(name, host, source, address)
         port = var_or_default(values, "tomcat_cluster_receiver_port", default_port)
         port = check_int(name, host, "tomcat_cluster_receiver_port", port, 1, 65535)
-        if (address, port) in endpoints:
-            raise AnsibleFilterError(
-                f"{name}: {host!r} and {endpoints[(address, port)]!r} share the cluster address {address}:{port}"
-            )
-        endpoints[(address, port)] = host
+        claim_endpoint(name, endpoints, host, address, port, "share the cluster address {}")
         members.append(
             {
                 "host": host,

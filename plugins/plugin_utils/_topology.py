@@ -76,6 +76,16 @@ def check_unique_routes(filter_name, routes):
         owners[route] = host
 
 
+def claim_endpoint(filter_name, endpoints, host, address, port, clash):
+    """Record host at address:port in endpoints (a dict), or raise when another host is there already.
+
+    clash words the error between the two hosts and the endpoint, e.g. "share the cluster address"."""
+    key = (address.lower(), port)
+    if key in endpoints:
+        raise AnsibleFilterError(f"{filter_name}: {host!r} and {endpoints[key]!r} {clash.format(f'{address}:{port}')}")
+    endpoints[key] = host
+
+
 def check_int(filter_name, host, var, value, low, high):
     """An int in low..high; digit strings (from -e or INI inventories) are accepted."""
     if isinstance(value, str) and value.strip().isdigit():
