@@ -75,3 +75,76 @@ def test_session_cookie_suffix_is_the_serving_backends_route():
     for page in fetch_through_balancer(6):
         assert re.fullmatch(r"[0-9A-F]+\.[A-Za-z]+[0-9]+", page["session_id"]), page
         assert page["session_id"].split(".", 1)[1] == ROUTES[page["server"]] == page["jvm_route"], page
+
+
+# --- security: checked from the client container, the way anyone else on the lab network would see the hosts
+
+CONNECT = (
+    "python3 -c 'import socket, sys\n"
+    "try:\n"
+    '    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).close(); print("open")\n'
+    'except ConnectionRefusedError: print("refused")\n'
+    'except OSError: print("dropped")\' {} {}'
+)
+
+
+def connect(source, address: str, port: int) -> str:
+    """From the testinfra host `source`: open, refused or dropped."""
+    return source.check_output(CONNECT.format(address, port))
+
+
+def test_only_the_balancer_reaches_http_and_only_members_the_cluster_port(backends, lb):
+    client = host(CLIENT)
+    for name, h in backends.items():
+        address = h.interface("eth0").addresses[0]
+        assert connect(client, address, 8080) in ("refused", "dropped"), name
+        assert connect(lb, address, 8080) == "open", name
+        for source in (client, lb):
+            assert connect(source, address, 4000) in ("refused", "dropped"), name
+        assert h.service("tomcat-ha-firewall").is_enabled, name
+        assert "table inet tomcat_ha" in h.check_output("nft list tables"), name
+
+
+def test_the_cluster_members_still_reach_each_others_receiver(backends):
+    xml = next(iter(backends.values())).file("/etc/tomcat10/server.xml").content_string
+    if "<Cluster " not in xml:
+        return
+    addresses = {name: h.interface("eth0").addresses[0] for name, h in backends.items()}
+    for name, h in backends.items():
+        for other, address in addresses.items():
+            if other != name:
+                assert connect(h, address, 4000) == "open", (name, other)
+
+
+VERSION = re.compile(r"(nginx|apache|tomcat|coyote)[/ ][0-9]|apache tomcat|debian|ubuntu", re.IGNORECASE)
+
+
+def test_no_response_through_the_balancer_names_a_version():
+    client = host(CLIENT)
+    # The page, Tomcat's own 404 and 400-range refusals, and the balancer's own error page.
+    for path in ("session.jsp", "no-such-page.jsp", "WEB-INF/web.xml", "%zz"):
+        out = client.check_output(f"curl -sS -i --path-as-is 'http://{BALANCER}/{path}'")
+        head, _, body = out.partition("\r\n\r\n")
+        server = re.search(r"^server:\s*(.*)$", head, re.IGNORECASE | re.MULTILINE)
+        assert server is None or server.group(1).strip() in ("nginx", "Apache"), head
+        assert not re.search(r"^(via|x-powered-by):", head, re.IGNORECASE | re.MULTILINE), head
+        assert not VERSION.search(body), (path, body)
+
+
+def test_every_cookie_is_httponly_and_samesite_and_urls_carry_no_session():
+    client = host(CLIENT)
+    head = client.check_output(f"curl -sS -o /dev/null -D - http://{BALANCER}/session.jsp")
+    cookies = re.findall(r"^set-cookie:\s*(.*?)\s*$", head, re.IGNORECASE | re.MULTILINE)
+    assert any(c.startswith("JSESSIONID=") for c in cookies), head
+    for cookie in cookies:
+        flags = [f.strip().lower() for f in cookie.split(";")[1:]]
+        assert "httponly" in flags and "samesite=lax" in flags, cookie
+    page = client.check_output(f"curl -fsS http://{BALANCER}/")
+    assert "jsessionid" not in page.lower()
+
+
+def test_the_page_shows_the_real_client_address():
+    client = host(CLIENT)
+    address = client.interface("eth0").addresses[0]
+    page = json.loads(client.check_output(f"curl -fsS http://{BALANCER}/session.jsp"))
+    assert page["client"] == address, page

@@ -235,16 +235,16 @@ def test_a_directive_nginx_rejects_leaves_the_old_configuration_live():
     assert "nginx" in served_by()
 
 
-# 2 and 3. Switching to httpd with a directive httpd rejects (ProxyVia On unquoted, a YAML boolean) fails before
+# 2 and 3. Switching to httpd with a directive httpd rejects (a ServerName of two words) fails before
 # nginx stops: nginx keeps serving, httpd stays stopped, and no rejected file is left for its next start.
 def test_a_switch_to_a_rejected_httpd_configuration_keeps_nginx_serving():
     lb = balancer_host()
     pid = main_pid(lb, "nginx")
-    proc = run_playbook({"tomcat_ha_balancer": "httpd", "httpd_balancer_proxy_via": True})
+    proc = run_playbook({"tomcat_ha_balancer": "httpd", "httpd_balancer_server_name": "lb qyh"})
     out = text(proc)
     assert proc.returncode != 0, tail(proc)
     assert "httpd_balancer: httpd rejected the new configuration on lb.qyh.com" in out, tail(proc)
-    assert "ProxyVia" in out, tail(proc)
+    assert "ServerName" in out, tail(proc)
     assert main_pid(lb, "nginx") == pid
     assert lb.service("nginx").is_enabled
     assert not lb.service("apache2").is_running

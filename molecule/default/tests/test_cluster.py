@@ -1,5 +1,8 @@
 """nginx round robin in front of a Tomcat DeltaManager cluster."""
 
+import re
+import time
+
 from tests.lab_checks import BACKENDS, fetch_when_settled
 
 
@@ -44,3 +47,43 @@ def test_every_clustered_start_received_the_sessions(backends):
     assert any("requesting session state from" in log for log in logs.values()), "no backend joined a running peer"
     for name, log in logs.items():
         assert "No session state sent at" not in log, name
+
+
+def _journal_since(h, since: str) -> str:
+    return h.check_output(f"journalctl -q -o cat -u tomcat10 --since @{since}")
+
+
+def _wait_for(predicate, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(1)
+    return True
+
+
+def test_a_member_with_another_key_cannot_join(backends):
+    # backend2 restarts with a key of its own: backend1 cannot decrypt what it sends (the log line the security
+    # docs name), and backend2 receives no session. Then it gets its server.xml back and rejoins.
+    (name1, b1), (name2, b2) = backends.items()
+    conf = "/etc/tomcat10/server.xml"
+    since = b1.check_output("date +%s")
+    b2.check_output(
+        f'cp -p {conf} {conf}.good && sed -i -E \'s/encryptionKey="[0-9A-Fa-f]+"/encryptionKey="{"5a" * 32}"/\' {conf}'
+    )
+    try:
+        b2.check_output("systemctl restart tomcat10")
+        refused = _wait_for(lambda: "Failed to decrypt message" in _journal_since(b1, since), within=40)
+        log2 = _journal_since(b2, since)
+        assert refused, (name1, _journal_since(b1, since)[-3000:])
+        assert "requesting session state from" in log2, log2[-3000:]
+        assert "session state sent at" not in log2 or "No session state sent at" in log2, log2[-3000:]
+        assert not re.search(r"session state sent at .* received in", log2), log2[-3000:]
+    finally:
+        b2.check_output(f"mv {conf}.good {conf}")
+        rejoined_since = b2.check_output("date +%s")
+        b2.check_output("systemctl restart tomcat10")
+        assert _wait_for(lambda: re.search(r"received in", _journal_since(b2, rejoined_since)), within=90), name2
+        assert _wait_for(lambda: b2.run("curl -s -o /dev/null http://127.0.0.1:8080/WEB-INF/").rc == 0, within=60), (
+            name2
+        )

@@ -68,8 +68,13 @@ def test_session_app_context_and_base(repo_root, tmp_path, settings, refused):
         assert rc == 0, output
 
 
+KEY = "0123456789abcdef" * 4
+# What site.yml passes besides the cluster: the balancers' addresses for the firewall.
+FIREWALL = {"tomcat_firewall_http_sources": ["10.0.0.9"]}
 CLUSTER = {
+    **FIREWALL,
     "tomcat_cluster_enabled": True,
+    "tomcat_cluster_encryption_key": KEY,
     "tomcat_cluster_members": [
         {"host": "localhost", "address": "10.0.0.1", "port": 4000, "unique_id": "{1}", "route": "tomcat1"},
         {"host": "backend2", "address": "10.0.0.2", "port": 4000, "unique_id": "{2}", "route": "tomcat2"},
@@ -87,6 +92,17 @@ CLUSTER = {
         ({"tomcat_cluster_mcast_address": "255.255.255.255"}, "is not a usable multicast group"),
         ({"tomcat_cluster_mcast_drop_time": 500}, "or members are dropped between two heartbeats"),
         ({"tomcat_cluster_mcast_frequency": 0}, "or members are dropped between two heartbeats"),
+        ({"tomcat_cluster_encryption_key": KEY[:32]}, None),
+        ({"tomcat_cluster_encryption_key": KEY[:48].upper()}, None),
+        ({"tomcat_cluster_encryption_key": ""}, "must be 32, 48 or 64 hex digits, an AES key of 128, 192 or 256 bits"),
+        ({"tomcat_cluster_encryption_key": KEY[:31]}, "(got 31 characters)"),
+        ({"tomcat_cluster_encryption_key": KEY[:63] + "g"}, "(got 64 characters, not all hex digits)"),
+        ({"tomcat_cluster_encryption_key": KEY + "\n"}, "(got 65 characters"),
+        ({"tomcat_cluster_encryption_key": "", "tomcat_cluster_encryption_enabled": False}, None),
+        ({"tomcat_cluster_encryption_algorithm": "DES/ECB/NoPadding"}, "AES/GCM/NoPadding or AES/CBC/PKCS5Padding"),
+        ({"tomcat_http_port": 4000}, "listens on port 4000, which must differ from tomcat_http_port (4000)"),
+        ({"tomcat_cluster_receiver_auto_bind": 100}, "keep that one port"),
+        ({"tomcat_cluster_receiver_auto_bind": 100, "tomcat_firewall_enabled": False}, None),
     ],
 )
 def test_tomcat_cluster_settings(repo_root, tmp_path, settings, message):
@@ -94,5 +110,58 @@ def test_tomcat_cluster_settings(repo_root, tmp_path, settings, message):
     if message:
         assert rc != 0, output
         assert message in output, output
+    else:
+        assert rc == 0, output
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, None),
+        ({"tomcat_firewall_http_sources": ["10.0.0.0/8", "fd00::/64", "fd00::9"]}, None),
+        ({"tomcat_firewall_http_sources": [], "tomcat_firewall_admin_sources": ["192.0.2.0/24"]}, None),
+        ({"tomcat_firewall_http_sources": []}, "at least one in all"),
+        ({"tomcat_firewall_http_sources": ["10.0.0.1; flush ruleset"]}, "must\nlist IP addresses or networks"),
+        ({"tomcat_firewall_admin_sources": ["lb.example.com"]}, "list IP addresses or networks such as 10.0.0.5"),
+        ({"tomcat_firewall_http_sources": "10.0.0.1"}, "list IP addresses or networks such as 10.0.0.5"),
+        ({"tomcat_firewall_http_sources": [], "tomcat_firewall_enabled": False}, None),
+        ({"tomcat_firewall_nft_table": "inet filter"}, "list IP addresses or networks such as 10.0.0.5"),
+        ({"tomcat_http_address": "[fd00::1]"}, None),
+        ({"tomcat_http_address": "10.0.0.1 8081"}, "tomcat_http_address must be a host name or an IP address"),
+        ({"tomcat_remote_ip_internal_proxies": ["10.0.0.9", "fd00::9"]}, None),
+        ({"tomcat_remote_ip_internal_proxies": ["10.0.0.0/8"]}, "a list of IP addresses without prefix lengths"),
+    ],
+)
+def test_tomcat_firewall_and_connector_settings(repo_root, tmp_path, settings, message):
+    rc, output = preflight(repo_root, tmp_path, "tomcat", {**FIREWALL, **settings})
+    if message:
+        assert rc != 0, output
+        assert message.replace("\n", " ") in " ".join(output.split()), output
+    else:
+        assert rc == 0, output
+
+
+@pytest.mark.parametrize(
+    ("role", "settings", "message"),
+    [
+        ("session_app", {"session_app_cookie_same_site": "Strict"}, None),
+        ("session_app", {"session_app_cookie_same_site": "lax"}, "must be Strict, Lax or None (got lax)"),
+        ("session_app", {"session_app_cookie_same_site": "None"}, "None needs session_app_cookie_secure true"),
+        ("session_app", {"session_app_cookie_same_site": "None", "session_app_cookie_secure": True}, None),
+        ("httpd_balancer", {"httpd_balancer_routeid_cookie_same_site": "None"}, "None only with"),
+        (
+            "httpd_balancer",
+            {"httpd_balancer_proxy_via": True},
+            "httpd_balancer_proxy_via On, Off, Full or Block (got True)",
+        ),
+        ("httpd_balancer", {"httpd_balancer_routeid_cookie": "ROUTEID\n"}, "the balancer and cookie names plain words"),
+    ],
+)
+def test_cookie_and_header_settings(repo_root, tmp_path, role, settings, message):
+    members = {"httpd_balancer_members": [{"address": "10.0.0.1", "port": 8080, "weight": 1, "route": "t1"}]}
+    rc, output = preflight(repo_root, tmp_path, role, {**members, **settings} if role == "httpd_balancer" else settings)
+    if message:
+        assert rc != 0, output
+        assert message in " ".join(output.split()), output
     else:
         assert rc == 0, output
