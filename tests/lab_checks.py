@@ -84,6 +84,7 @@ def run_playbook(
     playbook: str = "site.yml",
     inventory: str | os.PathLike | None = None,
     timeout: float = 900,
+    options: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess:
     """ansible-playbook PLAYBOOK against the lab (or another inventory) from the project root.
 
@@ -98,6 +99,7 @@ def run_playbook(
             playbook,
             "-e",
             json.dumps({**scenario_vars(), **extra}),
+            *options,
         ],
         cwd=ROOT,
         env=ansible_env(),

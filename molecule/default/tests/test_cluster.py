@@ -3,7 +3,7 @@
 import re
 import time
 
-from tests.lab_checks import BACKENDS, fetch_when_settled
+from tests.lab_checks import BACKENDS, fetch_when_settled, run_playbook
 
 
 def test_nginx_serves_and_httpd_is_stopped(lb):
@@ -87,3 +87,19 @@ def test_a_member_with_another_key_cannot_join(backends):
         assert _wait_for(lambda: b2.run("curl -s -o /dev/null http://127.0.0.1:8080/WEB-INF/").rc == 0, within=60), (
             name2
         )
+
+
+def test_check_mode_reports_a_change_without_making_it_or_printing_the_key(backends):
+    conf = "/etc/tomcat10/server.xml"
+    before = {name: h.file(conf).md5sum for name, h in backends.items()}
+    key = re.search(r'encryptionKey="([0-9A-Fa-f]+)"', next(iter(backends.values())).file(conf).content_string)
+    assert key, "no encryptionKey in server.xml"
+    proc = run_playbook(
+        {"tomcat_cluster_session_attribute_class_filter": "^java\\.lang\\.Long$"}, options=("--check", "--diff")
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    recap = proc.stdout[proc.stdout.rindex("PLAY RECAP") :]
+    for name in backends:
+        assert re.search(rf"^{re.escape(name)}\s*:\s*ok=\d+\s+changed=[1-9]", recap, re.MULTILINE), recap
+    assert key.group(1) not in proc.stdout + proc.stderr
+    assert {name: h.file(conf).md5sum for name, h in backends.items()} == before
