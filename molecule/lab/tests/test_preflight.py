@@ -64,6 +64,14 @@ CASES = {
         "tomcat: tomcat_cluster_farm_deployer_enabled is no longer supported: FarmWarDeployer cannot work",
     ),
     "route-newline": ({"tomcat_jvm_route": "tomcat1\n"}, "may only contain A-Z, a-z, 0-9"),
+    "cluster-key-short": (
+        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_encryption_key": "0123abcd"},
+        "tomcat: tomcat_cluster_encryption_key must be 32, 48 or 64 hex digits",
+    ),
+    "firewall-source": (
+        {"tomcat_firewall_admin_sources": ["10.0.0.0/8; flush ruleset"]},
+        "tomcat: with tomcat_firewall_enabled, tomcat_firewall_http_sources (the balancers)",
+    ),
     "route-prefix-dot": (
         {"tomcat_ha_route_prefix": "tom.cat"},
         "route 'tom.cat1' of 'backend1.qyh.com' may only contain",
