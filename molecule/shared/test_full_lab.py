@@ -124,7 +124,7 @@ def test_no_response_through_the_balancer_names_a_version():
     # The page, Tomcat's own 404 and 400-range refusals, and the balancer's own error page.
     for path in ("session.jsp", "no-such-page.jsp", "WEB-INF/web.xml", "%zz"):
         out = client.check_output(f"curl -sS -i --path-as-is 'http://{BALANCER}/{path}'")
-        head, _, body = out.partition("\r\n\r\n")
+        head, _sep, body = out.partition("\r\n\r\n")
         server = re.search(r"^server:\s*(.*)$", head, re.IGNORECASE | re.MULTILINE)
         assert server is None or server.group(1).strip() in ("nginx", "Apache"), head
         assert not re.search(r"^(via|x-powered-by):", head, re.IGNORECASE | re.MULTILINE), head
