@@ -34,6 +34,10 @@ options:
       - Verify the TLS certificate of an C(https://) URL.
     type: bool
     default: true
+  ca_path:
+    description:
+      - File of PEM CA certificates to verify the server's certificate with, instead of the system's.
+    type: path
   headers:
     description:
       - Extra request headers, name to value, sent with every request.

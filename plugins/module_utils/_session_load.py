@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._load_check import check_history
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_page import (
     PageError,
+    ca_path_problem,
     parse_page,
     split_session_id,
 )
@@ -152,8 +153,8 @@ def validate_parameters(
             raise LoadParameterError(
                 f"headers must map header names (no ':') to values, without CR or LF, got {name!r}: {value!r}."
             )
-    if ca_path is not None and not os.path.isfile(ca_path):
-        raise LoadParameterError(f"ca_path must be a file of PEM CA certificates, got {ca_path!r} (no such file).")
+    if ca_path_problem(ca_path):
+        raise LoadParameterError(ca_path_problem(ca_path))
     return target
 
 

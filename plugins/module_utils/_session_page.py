@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 
 # Element ids of the page contract (index.jsp) and the keys they map to (session.jsp uses the keys).
@@ -29,6 +30,7 @@ PAGE_ARGUMENT_SPEC = {
     "cookie_name": {"type": "str", "default": "JSESSIONID"},
     "page_format": {"type": "str", "default": "auto", "choices": ["auto", "html", "json"]},
     "validate_certs": {"type": "bool", "default": True},
+    "ca_path": {"type": "path"},
     "headers": {"type": "dict", "default": {}},
 }
 
@@ -39,8 +41,16 @@ def page_options(params):
         "cookie_name": params["cookie_name"],
         "page_format": params["page_format"],
         "validate_certs": params["validate_certs"],
+        "ca_path": params["ca_path"],
         "headers": {str(k): str(v) for k, v in params["headers"].items()},
     }
+
+
+def ca_path_problem(ca_path):
+    """One sentence saying why ca_path cannot be used, or None when it is unset or a file."""
+    if ca_path is not None and not os.path.isfile(ca_path):
+        return f"ca_path must be a file of PEM CA certificates, got {ca_path!r} (no such file)."
+    return None
 
 
 # session_id may be missing: the probe then falls back to the session cookie.

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlparse
 from ansible.module_utils.urls import Request, make_context
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_page import (
     PageError,
+    ca_path_problem,
     parse_page,
     split_session_id,
     summarize,
@@ -36,7 +37,7 @@ class ProbeParameterError(ValueError):
     """A parameter the probe cannot work with."""
 
 
-def validate_parameters(url, count, interval, timeout, page_format="auto"):
+def validate_parameters(url, count, interval, timeout, page_format="auto", ca_path=None):
     """Raise ProbeParameterError with one clear sentence when a parameter is unusable."""
     try:
         parsed = urlparse(url)
@@ -53,6 +54,8 @@ def validate_parameters(url, count, interval, timeout, page_format="auto"):
         raise ProbeParameterError(f"timeout must be greater than 0 and at most {MAX_TIMEOUT} seconds, got {timeout}.")
     if page_format not in ("auto", "html", "json"):
         raise ProbeParameterError(f"page_format must be auto, html or json, got {page_format!r}.")
+    if ca_path_problem(ca_path):
+        raise ProbeParameterError(ca_path_problem(ca_path))
 
 
 def parse_set_cookie(header, now=None):
@@ -124,9 +127,9 @@ def _error_text(exc):
     return f"request failed: {exc}"
 
 
-def new_request(validate_certs=True):
+def new_request(validate_certs=True, ca_path=None):
     """One urls.Request per run: its TLS context (CA bundle loading, ~50 ms) is built once, not per sample."""
-    return Request(context=make_context(validate_certs=validate_certs))
+    return Request(context=make_context(cafile=ca_path, validate_certs=validate_certs))
 
 
 def fetch_once(url, jar, headers, timeout, validate_certs, request):
@@ -236,11 +239,12 @@ def run_probe(
     cookie_name="JSESSIONID",
     request=None,
     sleep=time.sleep,
+    ca_path=None,
 ):
     """Request url count times like a user refreshing a browser; return {samples, summary, cookies}."""
-    validate_parameters(url, count, interval, timeout, page_format)
+    validate_parameters(url, count, interval, timeout, page_format, ca_path)
     if request is None:
-        request = new_request(validate_certs)
+        request = new_request(validate_certs, ca_path)
     jar = dict(cookies or {})
     cookies_given = bool(jar)
     samples = []

@@ -110,10 +110,6 @@ options:
         (a fixed schedule) to V(1). The moves are the same for a given user in every run.
     type: float
     default: 0.5
-  ca_path:
-    description:
-      - File of PEM CA certificates to verify the server's certificate with, instead of the system's.
-    type: path
 notes:
   - Redirects are not followed; a redirect is recorded as V(other) with its status.
   - Cookies are kept in a plain jar of name and value from the C(Set-Cookie) header of every response
@@ -375,7 +371,6 @@ def main():
             fast_ms=dict(type="float", default=1000),
             jitter=dict(type="float", default=0.5),
             stop_file=dict(type="path"),
-            ca_path=dict(type="path"),
         ),
         supports_check_mode=True,
     )
@@ -388,7 +383,6 @@ def main():
             duration=params["duration"],
             timeout=params["timeout"],
             keepalive=params["keepalive"],
-            ca_path=params["ca_path"],
             fast_ms=params["fast_ms"],
             jitter=params["jitter"],
             stop_file=params["stop_file"],
