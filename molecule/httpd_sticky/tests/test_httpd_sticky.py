@@ -15,7 +15,8 @@ def test_balancer_members_carry_the_tomcat_routes(lb):
     for name, route in ROUTES.items():
         assert f"BalancerMember http://{name}:8080 loadfactor=1 route={route} " in conf
     assert "ProxySet stickysession=ROUTEID" in conf
-    assert 'Header add Set-Cookie "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/" env=BALANCER_ROUTE_CHANGED' in conf
+    cookie = "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/; HttpOnly; SameSite=Lax"
+    assert f'Header add Set-Cookie "{cookie}" env=BALANCER_ROUTE_CHANGED' in conf
 
 
 def test_sticky_keeps_one_backend_and_session():
