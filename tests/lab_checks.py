@@ -34,6 +34,15 @@ def routes(prefix: str | None = None) -> dict[str, str]:
 
 
 ROUTES = routes()
+# The CA the lab's clients trust (lab/playbooks/lab_tls.yml); scenarios with tomcat_ha_tls serve HTTPS.
+LAB_CA = "/etc/ssl/sessionlab/ca.pem"
+TLS = bool(scenario_vars().get("tomcat_ha_tls"))
+CURL = f"curl --cacert {LAB_CA}"
+
+
+def balancer_url(path: str = "") -> str:
+    """The balancer's URL for path, https:// when the scenario turns TLS on."""
+    return f"{'https' if TLS else 'http'}://{BALANCER}/{path}"
 
 
 def host(container: str):
@@ -55,7 +64,7 @@ def fetch_through_balancer(requests: int, page: str = "session.jsp") -> list[dic
     client.run(f"rm -f {jar}")
     pages = []
     for _request in range(requests):
-        out = client.check_output(f"curl -fsS -c {jar} -b {jar} http://{BALANCER}/{page}")
+        out = client.check_output(f"{CURL} -fsS -c {jar} -b {jar} {balancer_url(page)}")
         pages.append(json.loads(out))
     return pages
 
@@ -121,7 +130,8 @@ class Load:
     def __init__(self, duration: float = 300, users: int = 20, rate: float = 50, page: str = "session.jsp"):
         self.stop_file = f"/tmp/testinfra-load-stop-{os.getpid()}"
         self.args = {
-            "url": f"http://{BALANCER}/{page}",
+            "url": balancer_url(page),
+            "ca_path": LAB_CA,
             "users": users,
             "rate": rate,
             "duration": duration,

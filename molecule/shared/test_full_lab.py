@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.lab_checks import BACKENDS, BALANCER, CLIENT, ROUTES, host
+from tests.lab_checks import BACKENDS, BALANCER, CLIENT, CURL, ROUTES, TLS, balancer_url, host
 
 
 def test_tomcat_running_enabled_listening(backends):
@@ -123,7 +123,7 @@ def test_no_response_through_the_balancer_names_a_version():
     client = host(CLIENT)
     # The page, Tomcat's own 404 and 400-range refusals, and the balancer's own error page.
     for path in ("session.jsp", "no-such-page.jsp", "WEB-INF/web.xml", "%zz"):
-        out = client.check_output(f"curl -sS -i --path-as-is 'http://{BALANCER}/{path}'")
+        out = client.check_output(f"{CURL} -sS -i --path-as-is '{balancer_url(path)}'")
         head, _sep, body = out.partition("\r\n\r\n")
         server = re.search(r"^server:\s*(.*)$", head, re.IGNORECASE | re.MULTILINE)
         assert server is None or server.group(1).strip() in ("nginx", "Apache"), head
@@ -133,18 +133,43 @@ def test_no_response_through_the_balancer_names_a_version():
 
 def test_every_cookie_is_httponly_and_samesite_and_urls_carry_no_session():
     client = host(CLIENT)
-    head = client.check_output(f"curl -sS -o /dev/null -D - http://{BALANCER}/session.jsp")
+    head = client.check_output(f"{CURL} -sS -o /dev/null -D - {balancer_url('session.jsp')}")
     cookies = re.findall(r"^set-cookie:\s*(.*?)\s*$", head, re.IGNORECASE | re.MULTILINE)
     assert any(c.startswith("JSESSIONID=") for c in cookies), head
     for cookie in cookies:
         flags = [f.strip().lower() for f in cookie.split(";")[1:]]
         assert "httponly" in flags and "samesite=lax" in flags, cookie
-    page = client.check_output(f"curl -fsS http://{BALANCER}/")
+        assert ("secure" in flags) == TLS, cookie
+    page = client.check_output(f"{CURL} -fsS {balancer_url()}")
     assert "jsessionid" not in page.lower()
 
 
 def test_the_page_shows_the_real_client_address():
     client = host(CLIENT)
     address = client.interface("eth0").addresses[0]
-    page = json.loads(client.check_output(f"curl -fsS http://{BALANCER}/session.jsp"))
+    page = json.loads(client.check_output(f"{CURL} -fsS {balancer_url('session.jsp')}"))
     assert page["client"] == address, page
+
+
+def test_the_page_shows_the_scheme_the_client_used_and_no_client_can_fake_it():
+    # The balancer sets X-Forwarded-Proto itself: a client's own header changes nothing.
+    client = host(CLIENT)
+    for forged in ("http", "https"):
+        page = json.loads(
+            client.check_output(f"{CURL} -fsS -H 'X-Forwarded-Proto: {forged}' {balancer_url('session.jsp')}")
+        )
+        assert page["scheme"] == ("https" if TLS else "http"), (forged, page)
+
+
+def test_tls_when_on_redirects_plain_http_and_is_verified_against_the_lab_ca():
+    client = host(CLIENT)
+    head = client.check_output(f"curl -sS -o /dev/null -D - http://{BALANCER}/session.jsp?a=1")
+    if not TLS:
+        assert re.match(r"HTTP/1\.1 200", head), head
+        return
+    assert re.match(r"HTTP/1\.1 301", head), head
+    assert re.search(rf"^location: https://{re.escape(BALANCER)}/session\.jsp\?a=1\s*$", head, re.I | re.M), head
+    secure = client.check_output(f"{CURL} -fsS -o /dev/null -D - {balancer_url('session.jsp')}")
+    assert re.search(r"^strict-transport-security: max-age=300\s*$", secure, re.I | re.M), secure
+    # Without the lab's CA the certificate is not trusted.
+    assert client.run(f"curl -fsS -o /dev/null {balancer_url('session.jsp')}").rc == 60

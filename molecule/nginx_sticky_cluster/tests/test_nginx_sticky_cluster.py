@@ -1,6 +1,6 @@
 """nginx hashes only the session ID's base: no session alternates between the backends."""
 
-from tests.lab_checks import BALANCER, CLIENT, fetch_when_settled, host
+from tests.lab_checks import CLIENT, CURL, balancer_url, fetch_when_settled, host
 
 
 def test_nginx_hashes_the_session_base(lb):
@@ -18,7 +18,7 @@ def test_no_fresh_session_changes_backend():
     client = host(CLIENT)
     script = (
         "for s in $(seq 1 24); do rm -f /tmp/jar; for r in $(seq 1 8); do "
-        f"curl -fsS -c /tmp/jar -b /tmp/jar http://{BALANCER}/session.jsp "
+        f"{CURL} -fsS -c /tmp/jar -b /tmp/jar {balancer_url('session.jsp')} "
         "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"server\"][7])' | tr -d '\\n'; done; echo; done"
     )
     sequences = client.check_output(script).split()

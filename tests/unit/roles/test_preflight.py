@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from _cli import run
@@ -27,7 +28,10 @@ def preflight(repo_root, tmp_path, role, extra):
     """Run ROLE's preflight on localhost with extra vars; return (rc, output)."""
     playbook = tmp_path / "preflight.yml"
     playbook.write_text(PLAY.format(role=role))
+    # Modules (the TLS check's stat) run on this Python, whatever interpreter discovery would find.
+    interpreter = {"ansible_python_interpreter": sys.executable}
     command = ["ansible-playbook", "-i", "localhost,", "-c", "local", str(playbook), "-e", json.dumps(extra)]
+    command += ["-e", json.dumps(interpreter)]
     result = run(repo_root, command)
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
@@ -160,6 +164,41 @@ def test_tomcat_firewall_and_connector_settings(repo_root, tmp_path, settings, m
 def test_cookie_and_header_settings(repo_root, tmp_path, role, settings, message):
     members = {"httpd_balancer_members": [{"address": "10.0.0.1", "port": 8080, "weight": 1, "route": "t1"}]}
     rc, output = preflight(repo_root, tmp_path, role, {**members, **settings} if role == "httpd_balancer" else settings)
+    if message:
+        assert rc != 0, output
+        assert message in " ".join(output.split()), output
+    else:
+        assert rc == 0, output
+
+
+@pytest.mark.parametrize("role", ["nginx_balancer", "httpd_balancer"])
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, None),
+        ({"tls_hsts_max_age": 31536000, "tls_listen_port": 8443}, None),
+        (
+            {"tls_certificate": "{tmp}/missing.pem"},
+            "/missing.pem missing on localhost: put the certificate and key there",
+        ),
+        ({"tls_certificate_key": "balancer.key"}, "absolute paths without spaces, quotes or ';'"),
+        ({"tls_certificate": "{tmp}/cert.pem; include /tmp/x"}, "absolute paths without spaces, quotes or ';'"),
+        ({"tls_listen_port": 80}, "must be a port in 1-65535 other than"),
+        ({"tls_hsts_max_age": "1y"}, "a whole number of seconds (got 1y)"),
+        ({"server_name": "lb lb2"}, "must then be one host name"),
+        ({"server_name": "lb lb2", "tls_redirect": False}, None),
+    ],
+)
+def test_balancer_tls_settings(repo_root, tmp_path, role, settings, message):
+    (tmp_path / "cert.pem").write_text("certificate\n")
+    (tmp_path / "key.pem").write_text("key\n")
+    tls = {"tls_enabled": True, "tls_certificate": f"{tmp_path}/cert.pem", "tls_certificate_key": f"{tmp_path}/key.pem"}
+    tls.update({k: v.replace("{tmp}", str(tmp_path)) if isinstance(v, str) else v for k, v in settings.items()})
+    members = [{"address": "10.0.0.1", "port": 8080, "weight": 1, "route": "t1"}]
+    extra = {f"{role}_members": members, **{f"{role}_{k}": v for k, v in tls.items()}}
+    if role == "httpd_balancer" and "server_name" not in settings:
+        extra["httpd_balancer_server_name"] = "lb.example.com"
+    rc, output = preflight(repo_root, tmp_path, role, extra)
     if message:
         assert rc != 0, output
         assert message in " ".join(output.split()), output
