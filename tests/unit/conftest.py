@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,13 @@ def certificate(tmp_path_factory):
         timeout=60,
     )
     return cert, key
+
+
+@pytest.fixture
+def tls_page_server(certificate):
+    """A page server on 127.0.0.1 over HTTPS with the self-signed certificate; yields (server, CA file)."""
+    cert, key = certificate
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with PageServer(ssl_context=context) as server:
+        yield server, str(cert)

@@ -260,19 +260,16 @@ def test_plain_http_server_behind_an_https_url_is_a_tls_error(page_server):
     assert result["history"][0]["error"].startswith("TLS error: ")
 
 
-def test_https(certificate):
-    cert, key = certificate
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    with PageServer(ssl_context=context) as server:
-        url = server.base_url + "/session.jsp"
-        trusted = run_load(url, users=1, rate=4, duration=0.5, ca_path=str(cert))["summary"]
-        assert trusted["ok"] == trusted["requests"] == 2
-        unchecked = run_load(url, users=1, rate=4, duration=0.5, validate_certs=False)["summary"]
-        assert unchecked["ok"] == 2
-        refused = run_load(url, users=1, rate=4, duration=0.5)
-        assert refused["summary"]["failed_by_class"]["other"] == 2
-        assert "certificate verify failed" in refused["history"][0]["error"]
+def test_https(tls_page_server):
+    server, ca_path = tls_page_server
+    url = server.base_url + "/session.jsp"
+    trusted = run_load(url, users=1, rate=4, duration=0.5, ca_path=ca_path)["summary"]
+    assert trusted["ok"] == trusted["requests"] == 2
+    unchecked = run_load(url, users=1, rate=4, duration=0.5, validate_certs=False)["summary"]
+    assert unchecked["ok"] == 2
+    refused = run_load(url, users=1, rate=4, duration=0.5)
+    assert refused["summary"]["failed_by_class"]["other"] == 2
+    assert "certificate verify failed" in refused["history"][0]["error"]
 
 
 def test_200_requests_per_second_through_nginx(nginx_binary):

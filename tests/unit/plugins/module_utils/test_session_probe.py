@@ -7,10 +7,9 @@
 from __future__ import annotations
 
 import re
-import ssl
 
 import pytest
-from _loopback import PageServer, free_port
+from _loopback import free_port
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_probe import (
     ProbeParameterError,
     apply_set_cookies,
@@ -180,17 +179,14 @@ def test_set_cookie_parsing():
     assert jar == {"b": "2", "c": "3"}
 
 
-def test_https_with_the_sites_own_ca(certificate):
-    cert, key = certificate
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    with PageServer(ssl_context=context) as server:
-        url = server.base_url + "/session.jsp"
-        trusted = run_probe(url, count=3, ca_path=str(cert))["summary"]
-        assert trusted["succeeded"] == 3 and trusted["distinct_sessions"] == 1 and trusted["counter_continued"], trusted
-        refused = run_probe(url, count=1)
-        assert refused["summary"]["succeeded"] == 0
-        assert "certificate verify failed" in refused["samples"][0]["error"], refused["samples"][0]
+def test_https_with_the_sites_own_ca(tls_page_server):
+    server, ca_path = tls_page_server
+    url = server.base_url + "/session.jsp"
+    trusted = run_probe(url, count=3, ca_path=ca_path)["summary"]
+    assert trusted["succeeded"] == 3 and trusted["distinct_sessions"] == 1 and trusted["counter_continued"], trusted
+    refused = run_probe(url, count=1)
+    assert refused["summary"]["succeeded"] == 0
+    assert "certificate verify failed" in refused["samples"][0]["error"], refused["samples"][0]
 
 
 def test_a_missing_ca_file_is_one_sentence(tmp_path):
