@@ -1,6 +1,6 @@
 """httpd sticky ROUTEID with jvmRoute, no cluster."""
 
-from tests.lab_checks import ROUTES, fetch_through_balancer
+from tests.lab_checks import ROUTES, TLS, fetch_through_balancer
 
 
 def test_httpd_serves_and_nginx_is_stopped(lb):
@@ -15,7 +15,7 @@ def test_balancer_members_carry_the_tomcat_routes(lb):
     for name, route in ROUTES.items():
         assert f"BalancerMember http://{name}:8080 loadfactor=1 route={route} " in conf
     assert "ProxySet stickysession=ROUTEID" in conf
-    cookie = "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/; HttpOnly; SameSite=Lax"
+    cookie = "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/; HttpOnly; SameSite=Lax" + ("; Secure" if TLS else "")
     assert f'Header add Set-Cookie "{cookie}" env=BALANCER_ROUTE_CHANGED' in conf
 
 
