@@ -27,13 +27,15 @@ def lab_inventory() -> dict[str, dict]:
     return out
 
 
-def container(name: str) -> str:
-    """The container of a lab host, as lab/inventory/group_vars/all/lab.yml names it."""
-    return f"{os.environ.get('SESSIONLAB_LAB', 'sessionlab')}-{name.split('.')[0]}"
+def container(name: str, short_name: str | None = None) -> str:
+    """The container of a lab host, as lab/inventory/group_vars/all/lab.yml names it (<lab>-<lab_short_name>)."""
+    return f"{os.environ.get('SESSIONLAB_LAB', 'sessionlab')}-{short_name or name.split('.')[0]}"
 
 
 def lab_hosts(group: str | None = None) -> dict[str, str]:
     """Map inventory hostname to container name, optionally only for one group."""
     return {
-        name: container(name) for name, entry in lab_inventory().items() if group is None or group in entry["groups"]
+        name: container(name, entry["vars"].get("lab_short_name"))
+        for name, entry in lab_inventory().items()
+        if group is None or group in entry["groups"]
     }

@@ -69,7 +69,9 @@ def served_by() -> str:
 def inventory_with(directory, host_vars: dict[str, dict]):
     """The lab inventory, written to `directory`, with host variables for some backends; its path."""
     data = yaml.safe_load(INVENTORY.read_text())
-    data["all"]["children"]["backends"]["hosts"].update(host_vars)
+    hosts = data["all"]["children"]["backends"]["hosts"]
+    for name, extra in host_vars.items():
+        hosts[name] = {**(hosts.get(name) or {}), **extra}
     (directory / "hosts.yml").write_text(yaml.safe_dump(data))
     (directory / "group_vars").symlink_to(INVENTORY.parent / "group_vars")
     return directory

@@ -36,3 +36,32 @@ def test_systemd_restarts_the_service_when_killed(host):
     )
     after = host.check_output("systemctl show -p MainPID --value lab-heartbeat.service")
     assert after not in ("0", before)
+
+
+DELEGATION = """
+- name: Run on the client from each backend, as verify.yml's probe during a fault does
+  hosts: backends
+  gather_facts: false
+  tasks:
+    - name: Read the host name where the delegated task runs
+      ansible.builtin.command: hostname
+      delegate_to: "{{ groups['clients'][0] }}"
+      register: where
+      changed_when: false
+
+    - name: Print it
+      ansible.builtin.debug:
+        msg: "ran-on={{ where.stdout }}"
+"""
+
+
+def test_a_task_delegated_to_the_client_runs_in_the_client_container(tmp_path):
+    from tests.lab_checks import run_playbook
+
+    playbook = tmp_path / "delegation.yml"
+    playbook.write_text(DELEGATION)
+    proc = run_playbook({}, playbook=str(playbook))
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    client = next(iter(lab_hosts("clients")))
+    ran_on = [line.split("ran-on=")[1].strip().strip('"') for line in proc.stdout.splitlines() if "ran-on=" in line]
+    assert ran_on == [client, client], proc.stdout[-3000:]
