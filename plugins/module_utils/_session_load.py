@@ -153,8 +153,9 @@ def validate_parameters(
             raise LoadParameterError(
                 f"headers must map header names (no ':') to values, without CR or LF, got {name!r}: {value!r}."
             )
-    if ca_path_problem(ca_path):
-        raise LoadParameterError(ca_path_problem(ca_path))
+    problem = ca_path_problem(ca_path)
+    if problem:
+        raise LoadParameterError(problem)
     return target
 
 

@@ -54,8 +54,9 @@ def validate_parameters(url, count, interval, timeout, page_format="auto", ca_pa
         raise ProbeParameterError(f"timeout must be greater than 0 and at most {MAX_TIMEOUT} seconds, got {timeout}.")
     if page_format not in ("auto", "html", "json"):
         raise ProbeParameterError(f"page_format must be auto, html or json, got {page_format!r}.")
-    if ca_path_problem(ca_path):
-        raise ProbeParameterError(ca_path_problem(ca_path))
+    problem = ca_path_problem(ca_path)
+    if problem:
+        raise ProbeParameterError(problem)
 
 
 def parse_set_cookie(header, now=None):
