@@ -86,9 +86,10 @@ sanity: venv ## ansible-test sanity, offline
 molecule: venv image ## Molecule scenarios (SCENARIOS="lab default ...")
 	@scripts/molecule_all.sh $(SCENARIOS)
 
-bench: venv prereq ## benchmarks: the probe's speed and the load generator's sustained rate (figures, not pass/fail)
+bench: venv image ## benchmarks: probe and load generator speed, playbook times against their floors (figures, not pass/fail)
 	python scripts/bench_probe.py
 	python scripts/bench_load.py
+	python scripts/bench_lab.py
 
 docs: venv ## regenerate docs/roles and docs/plugins from the argument specs and the plugins' documentation
 	python scripts/gen_docs.py

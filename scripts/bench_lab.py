@@ -1,0 +1,180 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Benchmark: the playbooks on a container lab of their own, each against its floor.
+
+Usage: .venv/bin/python scripts/bench_lab.py [--rounds 3] [--fresh-rounds 1] [--no-fresh]
+Needs the lab images (make image). Brings up a lab named sessionlabbench (its own containers and network),
+and removes it at the end. Prints one table:
+- converge of fresh hosts (site.yml, the cluster behind nginx) against the raw install floor: apt-get install
+  of the same packages on fresh hosts of the same image, in parallel;
+- the idempotent rerun of site.yml against the floor of as many trivial tasks (stat) on the same hosts, each
+  ratio taken in one round (the rerun, then its floor);
+- switching the balancer (nginx to httpd, then back), and verify.yml alone (the cluster, fault stop);
+- the peak memory of the controller (its largest process) and of each Tomcat.
+Each figure is the median of its rounds. A benchmark, not a test: it stops only when a playbook fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+LAB = "sessionlabbench"
+ENV = dict(os.environ, SESSIONLAB_LAB=LAB, ANSIBLE_FORCE_COLOR="0", PYTHONUNBUFFERED="1")
+CLUSTER = ["-e", "tomcat_ha_balancer=nginx", "-e", "tomcat_ha_strategy=cluster"]
+TASK_LINE = re.compile(r"^TASK \[(.+?)\]", re.MULTILINE)
+# What site.yml installs on a fresh host of the lab image, per inventory group, for the raw install floor.
+PACKAGES = {"backends": ["openjdk-17-jre-headless", "tomcat10", "nftables"], "balancers": ["nginx"]}
+
+
+def playbook(*args: str) -> tuple[float, str]:
+    """Run ansible-playbook from the checkout; its time and output. A failed playbook ends the benchmark."""
+    started = time.monotonic()
+    done = subprocess.run(["ansible-playbook", *args], cwd=ROOT, env=ENV, capture_output=True, text=True, check=False)
+    took = time.monotonic() - started
+    if done.returncode != 0:
+        sys.exit(f"bench: ansible-playbook {' '.join(args)} failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
+    return took, done.stdout
+
+
+def lab_up() -> float:
+    return playbook("lab/playbooks/lab_up.yml")[0]
+
+
+def lab_down() -> None:
+    playbook("lab/playbooks/lab_down.yml")
+
+
+def containers() -> dict[str, list[str]]:
+    """The lab's container names by group (<lab>-<short name>, as lab/inventory/group_vars/all/lab.yml names them)."""
+    inventory = yaml.safe_load((ROOT / "lab" / "inventory" / "hosts.yml").read_text())["all"]["children"]
+    names = {}
+    for group in PACKAGES:
+        hosts = inventory[group]["hosts"]
+        names[group] = [f"{LAB}-{(hosts[n] or {}).get('lab_short_name') or n.split('.')[0]}" for n in hosts]
+    return names
+
+
+def warm_package_cache() -> None:
+    """Fill the bench lab's package cache once, untimed, so that the floor and the converge both find it full."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sessionlab-tomcat-ha" / "apt" / LAB
+    if not any(cache.glob("*/*.deb")):
+        lab_up()
+        install_floor()
+        lab_down()
+
+
+def install_floor() -> float:
+    """apt-get install of site.yml's packages on the fresh hosts, all at once: what no playbook can beat."""
+    jobs = [(c, pkgs) for group, pkgs in PACKAGES.items() for c in containers()[group]]
+    command = "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "
+
+    def install(job):
+        container, pkgs = job
+        script = command + " ".join(pkgs)
+        subprocess.run(["docker", "exec", container, "sh", "-c", script], check=True, capture_output=True)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        list(pool.map(install, jobs))
+    return time.monotonic() - started
+
+
+def trivial_floor(tasks: int) -> float:
+    """A play of as many stat tasks as the rerun had, on every lab host: the cost of running a task at all."""
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", dir=ROOT / "build", delete=False) as fh:
+        fh.write("- name: Floor\n  hosts: all:!localhost\n  gather_facts: false\n  tasks:\n")
+        for n in range(tasks):
+            fh.write(f"    - name: Stat {n}\n      ansible.builtin.stat:\n        path: /etc/hostname\n")
+    try:
+        return playbook(fh.name)[0]
+    finally:
+        os.unlink(fh.name)
+
+
+def tomcat_peak_mib() -> list[str]:
+    """Each backend's Tomcat: its JVM's peak resident memory (VmHWM), in MiB."""
+    figures = []
+    for container in containers()["backends"]:
+        script = "grep VmHWM /proc/$(systemctl show -p MainPID --value tomcat10)/status"
+        out = subprocess.run(["docker", "exec", container, "sh", "-c", script], capture_output=True, text=True)
+        kib = re.search(r"(\d+)\s*kB", out.stdout)
+        figures.append(f"{container.split('-')[-1]} {int(kib.group(1)) / 1024:.0f}" if kib else f"{container} ?")
+    return figures
+
+
+def median(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the rerun, the switch and verify.yml")
+    parser.add_argument("--fresh-rounds", type=int, default=1, help="rounds of the fresh converge and its floor")
+    parser.add_argument("--no-fresh", action="store_true", help="skip the fresh converge (reuse a converged lab)")
+    opts = parser.parse_args()
+    (ROOT / "build").mkdir(exist_ok=True)
+    rows = []
+    try:
+        if not opts.no_fresh:
+            converge, floor = [], []
+            warm_package_cache()
+            for _ in range(opts.fresh_rounds):
+                lab_down()
+                lab_up()
+                floor.append(install_floor())
+                lab_down()
+                lab_up()
+                converge.append(playbook("site.yml", *CLUSTER)[0])
+            ratio = statistics.median(c / f for c, f in zip(converge, floor, strict=True))
+            label = "converge of fresh hosts (site.yml, cluster), s"
+            rows.append((label, median(converge), median(floor), f"{ratio:.2f}"))
+        else:
+            lab_up()
+            playbook("site.yml", *CLUSTER)
+        reruns, floors, ratios, tasks = [], [], [], 0
+        for _ in range(opts.rounds):
+            took, out = playbook("site.yml", *CLUSTER)
+            tasks = len(TASK_LINE.findall(out))
+            floor = trivial_floor(tasks)
+            reruns.append(took)
+            floors.append(floor)
+            ratios.append(took / floor)
+        label = f"idempotent rerun of site.yml ({tasks} tasks), s"
+        rows.append((label, median(reruns), median(floors), f"{statistics.median(ratios):.2f}"))
+        switches = []
+        for _ in range(opts.rounds):
+            for balancer in ("httpd", "nginx"):
+                strategy = "sticky_cluster" if balancer == "httpd" else "cluster"
+                args = ["-e", f"tomcat_ha_balancer={balancer}", "-e", f"tomcat_ha_strategy={strategy}"]
+                switches.append(playbook("site.yml", *args)[0])
+        rows.append(("switch the balancer (nginx <-> httpd), s", median(switches), "", ""))
+        verifies = [playbook("playbooks/verify.yml", *CLUSTER)[0] for _ in range(opts.rounds)]
+        rows.append(("verify.yml alone (cluster, fault stop, with load), s", median(verifies), "", ""))
+        controller = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        rows.append(("peak memory, controller (largest process), MiB", f"{controller:.0f}", "", ""))
+        rows.append(("peak memory, each Tomcat (VmHWM), MiB", ", ".join(tomcat_peak_mib()), "", ""))
+    finally:
+        lab_down()
+    print("| figure | median | floor | ratio |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
