@@ -10,6 +10,7 @@ and removes it at the end. Prints one table:
   of the same packages on fresh hosts of the same image, in parallel;
 - the idempotent rerun of site.yml against the floor of as many trivial task runs (stat) on the same hosts
   (the rerun's ok results, spread evenly), each ratio taken in one round (the rerun, then its floor);
+- the same rerun with Mitogen (make MITOGEN=1) against a plain rerun of the same round;
 - switching the balancer (nginx to httpd, then back), and verify.yml alone (the cluster, fault stop);
 - the peak memory of the controller (its largest process) and of each Tomcat.
 Each figure is the median of its rounds. A benchmark, not a test: it stops only when a playbook fails.
@@ -40,10 +41,19 @@ RECAP_OK = re.compile(r"^\S+\s+: ok=(\d+)", re.MULTILINE)
 PACKAGES = {"backends": ["openjdk-17-jre-headless", "tomcat10", "nftables"], "balancers": ["nginx"]}
 
 
-def playbook(*args: str) -> tuple[float, str]:
+def mitogen_env() -> dict[str, str]:
+    """ENV with the Mitogen strategy (as make MITOGEN=1 sets it), from the pinned mitogen in .venv."""
+    import ansible_mitogen  # optional: only this figure needs it
+
+    plugins = Path(ansible_mitogen.__file__).parent / "plugins" / "strategy"
+    return dict(ENV, ANSIBLE_STRATEGY="mitogen_linear", ANSIBLE_STRATEGY_PLUGINS=str(plugins))
+
+
+def playbook(*args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
     """Run ansible-playbook from the checkout; its time and output. A failed playbook ends the benchmark."""
     started = time.monotonic()
-    done = subprocess.run(["ansible-playbook", *args], cwd=ROOT, env=ENV, capture_output=True, text=True, check=False)
+    command = ["ansible-playbook", *args]
+    done = subprocess.run(command, cwd=ROOT, env=env or ENV, capture_output=True, text=True, check=False)
     took = time.monotonic() - started
     if done.returncode != 0:
         sys.exit(f"bench: ansible-playbook {' '.join(args)} failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
@@ -157,6 +167,14 @@ def main() -> int:
             ratios.append(took / floor)
         label = f"idempotent rerun of site.yml (floor: {tasks} stat tasks on each host), s"
         rows.append((label, median(reruns), median(floors), f"{statistics.median(ratios):.2f}"))
+        # The same rerun with Mitogen, each against a plain rerun of the same round.
+        accelerated, plain, ratios = [], [], []
+        for _ in range(opts.rounds):
+            accelerated.append(playbook("site.yml", *CLUSTER, env=mitogen_env())[0])
+            plain.append(playbook("site.yml", *CLUSTER)[0])
+            ratios.append(accelerated[-1] / plain[-1])
+        label = "idempotent rerun with Mitogen (make MITOGEN=1; floor: the plain rerun), s"
+        rows.append((label, median(accelerated), median(plain), f"{statistics.median(ratios):.2f}"))
         switches = []
         for _ in range(opts.rounds):
             for balancer in ("httpd", "nginx"):
