@@ -39,3 +39,13 @@ def lab_hosts(group: str | None = None) -> dict[str, str]:
         for name, entry in lab_inventory().items()
         if group is None or group in entry["groups"]
     }
+
+
+def write_inventory(directory: Path, data: dict) -> Path:
+    """A copy of the lab inventory in `directory`, with hosts.yml replaced by `data`; the directory.
+
+    group_vars/ and the constructed source that writes ansible_host are linked, not copied."""
+    (directory / "hosts.yml").write_text(yaml.safe_dump(data))
+    for name in ("group_vars", "lab.constructed.yml"):
+        (directory / name).symlink_to(INVENTORY.parent / name)
+    return directory

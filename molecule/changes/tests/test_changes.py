@@ -16,7 +16,7 @@ import time
 import yaml
 
 from tests.lab_checks import BACKENDS, BALANCER, CLIENT, Load, ansible_env, balancer_host, host, run_playbook
-from tests.lab_hosts import INVENTORY, ROOT, lab_hosts
+from tests.lab_hosts import INVENTORY, ROOT, lab_hosts, write_inventory
 
 SERVER_XML = "/etc/tomcat10/server.xml"
 NGINX_CONF = "/etc/nginx/conf.d/sessionlab-balancer.conf"
@@ -72,9 +72,7 @@ def inventory_with(directory, host_vars: dict[str, dict]):
     hosts = data["all"]["children"]["backends"]["hosts"]
     for name, extra in host_vars.items():
         hosts[name] = {**(hosts.get(name) or {}), **extra}
-    (directory / "hosts.yml").write_text(yaml.safe_dump(data))
-    (directory / "group_vars").symlink_to(INVENTORY.parent / "group_vars")
-    return directory
+    return write_inventory(directory, data)
 
 
 def tomcat(hostname: str, entry: str, **extra) -> None:

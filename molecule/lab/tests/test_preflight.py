@@ -13,7 +13,7 @@ import testinfra
 import yaml
 
 from tests.lab_checks import run_playbook
-from tests.lab_hosts import INVENTORY, lab_hosts
+from tests.lab_hosts import INVENTORY, lab_hosts, write_inventory
 
 CASES = {
     # id: (extra vars, text the failure message must contain)
@@ -146,7 +146,5 @@ def test_bad_verify_input_fails_before_anything_runs(case):
 def test_cluster_needs_two_backends(tmp_path):
     data = yaml.safe_load(INVENTORY.read_text())
     data["all"]["children"]["backends"]["hosts"].pop("backend2.qyh.com")
-    (tmp_path / "hosts.yml").write_text(yaml.safe_dump(data))
-    (tmp_path / "group_vars").symlink_to(INVENTORY.parent / "group_vars")
-    proc = run_playbook({"tomcat_ha_strategy": "cluster"}, inventory=tmp_path)
+    proc = run_playbook({"tomcat_ha_strategy": "cluster"}, inventory=write_inventory(tmp_path, data))
     assert_failed_before_any_change(proc, "at least two: strategy cluster runs a cluster")
