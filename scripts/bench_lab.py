@@ -120,7 +120,8 @@ def tomcat_peak_mib() -> list[str]:
     figures = []
     for container in containers()["backends"]:
         script = "grep VmHWM /proc/$(systemctl show -p MainPID --value tomcat10)/status"
-        out = subprocess.run(["docker", "exec", container, "sh", "-c", script], capture_output=True, text=True)
+        command = ["docker", "exec", container, "sh", "-c", script]
+        out = subprocess.run(command, capture_output=True, text=True, check=False)
         kib = re.search(r"(\d+)\s*kB", out.stdout)
         figures.append(f"{container.split('-')[-1]} {int(kib.group(1)) / 1024:.0f}" if kib else f"{container} ?")
     return figures
@@ -142,7 +143,7 @@ def main() -> int:
         if not opts.no_fresh:
             converge, floor = [], []
             warm_package_cache()
-            for _ in range(opts.fresh_rounds):
+            for _round in range(opts.fresh_rounds):
                 lab_down()
                 lab_up()
                 floor.append(install_floor())
@@ -156,7 +157,7 @@ def main() -> int:
             lab_up()
             playbook("site.yml", *CLUSTER)
         reruns, floors, ratios, tasks = [], [], [], 0
-        for _ in range(opts.rounds):
+        for _round in range(opts.rounds):
             took, out = playbook("site.yml", *CLUSTER)
             # As many task runs as the rerun made (ok, changed included), spread over every host.
             done = [int(n) for n in RECAP_OK.findall(out)]
@@ -169,20 +170,20 @@ def main() -> int:
         rows.append((label, median(reruns), median(floors), f"{statistics.median(ratios):.2f}"))
         # The same rerun with Mitogen, each against a plain rerun of the same round.
         accelerated, plain, ratios = [], [], []
-        for _ in range(opts.rounds):
+        for _round in range(opts.rounds):
             accelerated.append(playbook("site.yml", *CLUSTER, env=mitogen_env())[0])
             plain.append(playbook("site.yml", *CLUSTER)[0])
             ratios.append(accelerated[-1] / plain[-1])
         label = "idempotent rerun with Mitogen (make MITOGEN=1; floor: the plain rerun), s"
         rows.append((label, median(accelerated), median(plain), f"{statistics.median(ratios):.2f}"))
         switches = []
-        for _ in range(opts.rounds):
+        for _round in range(opts.rounds):
             for balancer in ("httpd", "nginx"):
                 strategy = "sticky_cluster" if balancer == "httpd" else "cluster"
                 args = ["-e", f"tomcat_ha_balancer={balancer}", "-e", f"tomcat_ha_strategy={strategy}"]
                 switches.append(playbook("site.yml", *args)[0])
         rows.append(("switch the balancer (nginx <-> httpd), s", median(switches), "", ""))
-        verifies = [playbook("playbooks/verify.yml", *CLUSTER)[0] for _ in range(opts.rounds)]
+        verifies = [playbook("playbooks/verify.yml", *CLUSTER)[0] for _round in range(opts.rounds)]
         rows.append(("verify.yml alone (cluster, fault stop, with load), s", median(verifies), "", ""))
         controller = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         rows.append(("peak memory, controller (largest process), MiB", f"{controller:.0f}", "", ""))
