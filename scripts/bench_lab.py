@@ -30,11 +30,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.lab_hosts import lab_hosts  # noqa: E402
+
 LAB = "sessionlabbench"
-ENV = dict(os.environ, SESSIONLAB_LAB=LAB, ANSIBLE_FORCE_COLOR="0", PYTHONUNBUFFERED="1")
+# tests.lab_hosts names the containers from SESSIONLAB_LAB, as the playbooks do.
+os.environ["SESSIONLAB_LAB"] = LAB
+ENV = dict(os.environ, ANSIBLE_FORCE_COLOR="0", PYTHONUNBUFFERED="1")
 CLUSTER = ["-e", "tomcat_ha_balancer=nginx", "-e", "tomcat_ha_strategy=cluster"]
 RECAP_OK = re.compile(r"^\S+\s+: ok=(\d+)", re.MULTILINE)
 # What site.yml installs on a fresh host of the lab image, per inventory group, for the raw install floor.
@@ -68,16 +72,6 @@ def lab_down() -> None:
     playbook("lab/playbooks/lab_down.yml")
 
 
-def containers() -> dict[str, list[str]]:
-    """The lab's container names by group (<lab>-<short name>, as lab/inventory/group_vars/all/lab.yml names them)."""
-    inventory = yaml.safe_load((ROOT / "lab" / "inventory" / "hosts.yml").read_text())["all"]["children"]
-    names = {}
-    for group in PACKAGES:
-        hosts = inventory[group]["hosts"]
-        names[group] = [f"{LAB}-{(hosts[n] or {}).get('lab_short_name') or n.split('.')[0]}" for n in hosts]
-    return names
-
-
 def warm_package_cache() -> None:
     """Fill the bench lab's package cache once, untimed, so that the floor and the converge both find it full."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sessionlab-tomcat-ha" / "apt" / LAB
@@ -89,7 +83,7 @@ def warm_package_cache() -> None:
 
 def install_floor() -> float:
     """apt-get install of site.yml's packages on the fresh hosts, all at once: what no playbook can beat."""
-    jobs = [(c, pkgs) for group, pkgs in PACKAGES.items() for c in containers()[group]]
+    jobs = [(c, pkgs) for group, pkgs in PACKAGES.items() for c in lab_hosts(group).values()]
     command = "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "
 
     def install(job):
@@ -118,12 +112,12 @@ def trivial_floor(tasks: int) -> float:
 def tomcat_peak_mib() -> list[str]:
     """Each backend's Tomcat: its JVM's peak resident memory (VmHWM), in MiB."""
     figures = []
-    for container in containers()["backends"]:
+    for name, container in lab_hosts("backends").items():
         script = "grep VmHWM /proc/$(systemctl show -p MainPID --value tomcat10)/status"
         command = ["docker", "exec", container, "sh", "-c", script]
         out = subprocess.run(command, capture_output=True, text=True, check=False)
         kib = re.search(r"(\d+)\s*kB", out.stdout)
-        figures.append(f"{container.split('-')[-1]} {int(kib.group(1)) / 1024:.0f}" if kib else f"{container} ?")
+        figures.append(f"{name.split('.')[0]} {int(kib.group(1)) / 1024:.0f}" if kib else f"{name} ?")
     return figures
 
 
