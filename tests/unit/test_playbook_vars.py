@@ -17,7 +17,7 @@ VARS = ROOT / "playbooks" / "vars"
 STRATEGIES = yaml.safe_load((VARS / "strategies.yml").read_text())["tomcat_ha_strategies"]
 EXPECTATIONS = yaml.safe_load((VARS / "expectations.yml").read_text())["tomcat_ha_expectations"]
 FAULTS = yaml.safe_load((VARS / "faults.yml").read_text())["tomcat_ha_faults"]
-BALANCERS = {"nginx": "nginx_balancer_method", "httpd": "httpd_balancer_sticky"}
+BALANCERS = {"nginx": "nginx_balancer_method", "httpd": "httpd_balancer_sticky", "haproxy": "haproxy_balancer_sticky"}
 
 
 def choices(role, option):
@@ -43,11 +43,11 @@ def cell(strategy, balancer, fault):
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
 def test_every_strategy_has_exactly_its_keys_and_valid_settings(strategy):
     entry = STRATEGIES[strategy]
-    assert set(entry) == {"description", "nginx_balancer_method", "httpd_balancer_sticky", "cluster"}
+    assert set(entry) == {"description", "cluster", *BALANCERS.values()}
     assert isinstance(entry["cluster"], bool)
-    assert entry["nginx_balancer_method"] in [*choices("nginx_balancer", "nginx_balancer_method"), None]
-    assert entry["httpd_balancer_sticky"] in [*choices("httpd_balancer", "httpd_balancer_sticky"), None]
-    assert entry["nginx_balancer_method"] or entry["httpd_balancer_sticky"], "offered on no balancer"
+    for balancer, setting in BALANCERS.items():
+        assert entry[setting] in [*choices(f"{balancer}_balancer", setting), None], balancer
+    assert any(entry[setting] for setting in BALANCERS.values()), "offered on no balancer"
 
 
 def test_every_strategy_has_expectations_and_no_more():

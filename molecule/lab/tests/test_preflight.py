@@ -19,7 +19,7 @@ CASES = {
     # id: (extra vars, text the failure message must contain)
     "unknown-balancer": (
         {"tomcat_ha_balancer": "apache"},
-        "tomcat_ha_balancer must be one of nginx, httpd (got apache)",
+        "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got apache)",
     ),
     "unknown-strategy": ({"tomcat_ha_strategy": "magic"}, "tomcat_ha_strategy must be one of"),
     "strategy-not-on-balancer": (
@@ -53,6 +53,14 @@ CASES = {
     "httpd-sticky": (
         {"tomcat_ha_balancer": "httpd", "httpd_balancer_sticky": "cookie"},
         "httpd_balancer: httpd_balancer_sticky must be one of",
+    ),
+    "haproxy-timeout": (
+        {"tomcat_ha_balancer": "haproxy", "haproxy_balancer_timeout_server": "2 s"},
+        "an HAProxy time such as 500ms or 5s",
+    ),
+    "haproxy-tls": (
+        {"tomcat_ha_balancer": "haproxy", "tomcat_ha_tls": True},
+        "tomcat_ha_tls is offered on nginx and httpd, not on haproxy",
     ),
     "httpd-loadfactor": ({"tomcat_ha_balancer": "httpd", "balancer_member_weight": 101}, "101"),
     "balancer-state": (

@@ -38,7 +38,7 @@ def preflight(repo_root, tmp_path, role, extra):
     return result.returncode, output
 
 
-@pytest.mark.parametrize("role", ["nginx_balancer", "httpd_balancer"])
+@pytest.mark.parametrize("role", ["nginx_balancer", "httpd_balancer", "haproxy_balancer"])
 @pytest.mark.parametrize(
     ("address", "refused"),
     [("backend1.qyh.com", False), ("[fd00::1]", False), ("fd00::1", True), ("10.0.0.1; include /tmp/x", True)],
@@ -199,6 +199,41 @@ def test_balancer_tls_settings(repo_root, tmp_path, role, settings, message):
     if role == "httpd_balancer" and "server_name" not in settings:
         extra["httpd_balancer_server_name"] = "lb.example.com"
     rc, output = preflight(repo_root, tmp_path, role, extra)
+    if message:
+        assert rc != 0, output
+        assert message in " ".join(output.split()), output
+    else:
+        assert rc == 0, output
+
+
+HAPROXY_MEMBERS = [
+    {"address": "10.0.0.1", "port": 8080, "weight": 1, "route": "tomcat1"},
+    {"address": "[fd00::2]", "port": 8080, "weight": 1, "route": "tomcat2"},
+]
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, None),
+        ({"check_interval": "500ms", "timeout_server": "2s", "retry_on": ["conn-failure"], "retry_methods": []}, None),
+        ({"check_interval": "fast"}, "an HAProxy time such as 500ms or 5s"),
+        ({"timeout_server": "2 s"}, "an HAProxy time such as 500ms or 5s"),
+        ({"retry_on": ["conn-failure", "all-retryable-errors"]}, "haproxy_balancer_retry_on a list of conn-failure"),
+        ({"retry_on": "conn-failure"}, "haproxy_balancer_retry_on a list of conn-failure"),
+        ({"retry_methods": ["get"]}, "a list of HTTP methods in capitals"),
+        ({"check_fall": 0}, "check_fall and check_rise whole numbers from 1"),
+        ({"check_path": "/health.jsp x"}, "an absolute path without spaces or quotes"),
+        ({"stats_port": 80}, "the stats port another port or 0"),
+        ({"sticky": "jsessionid"}, "haproxy_balancer_sticky must be one of cookie, none (got jsessionid)"),
+        ({"cookie_same_site": "None"}, "None only with haproxy_balancer_cookie_secure"),
+        ({"members": [{**HAPROXY_MEMBERS[0], "weight": 300}]}, "a weight in 0-256"),
+        ({"members": [HAPROXY_MEMBERS[0], HAPROXY_MEMBERS[0]]}, "the routes must be different words"),
+    ],
+)
+def test_haproxy_settings(repo_root, tmp_path, settings, message):
+    extra = {"haproxy_balancer_members": HAPROXY_MEMBERS, **{f"haproxy_balancer_{k}": v for k, v in settings.items()}}
+    rc, output = preflight(repo_root, tmp_path, "haproxy_balancer", extra)
     if message:
         assert rc != 0, output
         assert message in " ".join(output.split()), output

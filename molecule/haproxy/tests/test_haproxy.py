@@ -1,0 +1,80 @@
+"""HAProxy with an inserted sticky cookie and active health checks, in front of a DeltaManager cluster."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+from tests.lab_checks import BACKENDS, CLIENT, CURL, ROUTES, balancer_url, fetch_when_settled, host
+from tests.lab_hosts import lab_hosts
+
+STATS = "http://127.0.0.1:8404/stats;csv"
+
+
+def server_status(lb) -> dict[str, str]:
+    """Route -> HAProxy's status of that server (UP, DOWN, ...), from the statistics page on the balancer."""
+    rows = csv.DictReader(io.StringIO(lb.check_output(f"curl -fsS '{STATS}'").lstrip("# ")))
+    servers = [r for r in rows if r["pxname"] == "tomcats" and r["svname"] in ROUTES.values()]
+    return {r["svname"]: r["status"].split()[0] for r in servers}
+
+
+def wait_for_status(lb, route: str, status: str, within: float = 30.0) -> dict[str, str]:
+    deadline = time.monotonic() + within
+    while True:
+        seen = server_status(lb)
+        if seen.get(route) == status or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.2)
+
+
+def test_haproxy_serves_alone_with_a_tested_configuration(lb):
+    assert lb.service("haproxy").is_running and lb.service("haproxy").is_enabled
+    assert not lb.service("nginx").is_running
+    assert not lb.service("apache2").is_running
+    assert lb.run("haproxy -c -q -f /etc/haproxy/haproxy.cfg").rc == 0
+
+
+def test_every_backend_is_a_checked_server_named_by_its_route(lb):
+    conf = lb.file("/etc/haproxy/haproxy.cfg").content_string
+    assert 'cookie SERVERID insert indirect nocache httponly attr "SameSite=Lax"' in conf
+    assert "http-check send meth GET uri /health.jsp ver HTTP/1.1" in conf
+    for name, route in ROUTES.items():
+        assert f"server {route} {name}:8080 weight 1 cookie {route}" in conf
+    assert server_status(lb) == {route: "UP" for route in ROUTES.values()}
+
+
+def test_the_health_page_creates_no_session(lb):
+    for name in BACKENDS:
+        head = lb.check_output(f"curl -fsS -o /dev/null -D - http://{name}:8080/health.jsp")
+        assert "set-cookie" not in head.lower(), head
+
+
+def test_the_statistics_page_answers_on_the_balancer_only(lb):
+    assert "pxname" in lb.check_output(f"curl -fsS '{STATS}'")
+    client = host(CLIENT)
+    balancer = next(iter(lab_hosts("balancers")))
+    assert client.run(f"curl -fsS --max-time 3 http://{balancer}:8404/stats").rc != 0
+
+
+def test_the_inserted_cookie_keeps_one_backend_and_session():
+    pages = fetch_when_settled(8, lambda pages: len({p["server"] for p in pages}) == 1)
+    assert len({p["server"] for p in pages}) == 1, pages
+    assert len({p["session_id"] for p in pages}) == 1, pages
+
+
+def test_a_hung_backend_is_taken_out_by_the_health_checks_and_brought_back(lb, backends):
+    name, backend = next(iter(backends.items()))
+    route = ROUTES[name]
+    assert wait_for_status(lb, route, "UP").get(route) == "UP"
+    backend.check_output("systemctl kill --signal=SIGSTOP tomcat10")
+    try:
+        seen = wait_for_status(lb, route, "DOWN")
+        assert seen.get(route) == "DOWN", seen
+        # New sessions go to the other backend meanwhile.
+        page = host(CLIENT).check_output(f"{CURL} -fsS --max-time 10 {balancer_url('session.jsp')}")
+        assert f'"jvm_route": "{route}"' not in page and f'"jvm_route":"{route}"' not in page, page
+    finally:
+        backend.check_output("systemctl kill --signal=SIGCONT tomcat10")
+    seen = wait_for_status(lb, route, "UP")
+    assert seen.get(route) == "UP", seen
