@@ -107,13 +107,17 @@ CLUSTER = {
         ({"tomcat_http_port": 4000}, "listens on port 4000, which must differ from tomcat_http_port (4000)"),
         ({"tomcat_cluster_receiver_auto_bind": 100}, "keep that one port"),
         ({"tomcat_cluster_receiver_auto_bind": 100, "tomcat_firewall_enabled": False}, None),
+        ({"tomcat_cluster_sender_timeout": 1000, "tomcat_cluster_failure_detector_read_test": True}, None),
+        ({"tomcat_cluster_sender_timeout": 0}, "must be whole numbers of milliseconds above 0 (got 0, 1000, 5000)"),
+        ({"tomcat_cluster_failure_detector_read_timeout": "1s"}, "must be whole numbers of milliseconds above 0"),
+        ({"tomcat_cluster_sender_max_retry_attempts": -1}, "0 or more (got -1)"),
     ],
 )
 def test_tomcat_cluster_settings(repo_root, tmp_path, settings, message):
     rc, output = preflight(repo_root, tmp_path, "tomcat", {**CLUSTER, **settings})
     if message:
         assert rc != 0, output
-        assert message in output, output
+        assert message in " ".join(output.split()), output
     else:
         assert rc == 0, output
 
