@@ -69,18 +69,23 @@ def fetch_through_balancer(requests: int, page: str = "session.jsp") -> list[dic
     return pages
 
 
+def poll(fetch, done, within: float, pause: float):
+    """fetch() until done(its result) holds or `within` seconds have passed; the last result."""
+    deadline = time.monotonic() + within
+    while True:
+        result = fetch()
+        if done(result) or time.monotonic() > deadline:
+            return result
+        time.sleep(pause)
+
+
 def fetch_when_settled(requests: int, settled, within: float = 30.0) -> list[dict]:
     """fetch_through_balancer until settled(pages) holds or `within` seconds have passed; the last pages.
 
     The scenarios' experiment has just stopped and restored a backend: nginx leaves a failed server out
     for its fail_timeout (10 s), so right after it the balancer may still avoid the restored backend.
     """
-    deadline = time.monotonic() + within
-    while True:
-        pages = fetch_through_balancer(requests)
-        if settled(pages) or time.monotonic() > deadline:
-            return pages
-        time.sleep(2)
+    return poll(lambda: fetch_through_balancer(requests), settled, within, pause=2)
 
 
 def ansible_env() -> dict:

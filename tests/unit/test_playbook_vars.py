@@ -14,10 +14,12 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._verdict impo
 
 ROOT = Path(__file__).resolve().parents[2]
 VARS = ROOT / "playbooks" / "vars"
-STRATEGIES = yaml.safe_load((VARS / "strategies.yml").read_text())["tomcat_ha_strategies"]
+STRATEGIES_FILE = yaml.safe_load((VARS / "strategies.yml").read_text())
+STRATEGIES = STRATEGIES_FILE["tomcat_ha_strategies"]
 EXPECTATIONS = yaml.safe_load((VARS / "expectations.yml").read_text())["tomcat_ha_expectations"]
 FAULTS = yaml.safe_load((VARS / "faults.yml").read_text())["tomcat_ha_faults"]
-BALANCERS = {"nginx": "nginx_balancer_method", "httpd": "httpd_balancer_sticky", "haproxy": "haproxy_balancer_sticky"}
+# Balancer -> the strategy key its role takes its setting from, as site.yml reads it.
+BALANCERS = STRATEGIES_FILE["_ha_balancer_setting"]
 
 
 def choices(role, option):
@@ -38,6 +40,11 @@ def cell(strategy, balancer, fault):
     result = merge(entry["default"], entry.get(fault, {}))
     result = merge(result, entry.get(balancer, {}).get("default", {}))
     return merge(result, entry.get(balancer, {}).get(fault, {}))
+
+
+def test_every_balancer_has_its_strategy_setting():
+    assert set(BALANCERS) == set(STRATEGIES_FILE["_ha_balancers"]) == {"nginx", "httpd", "haproxy"}
+    assert set(STRATEGIES_FILE["_ha_tls_balancers"]) <= set(BALANCERS)
 
 
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))

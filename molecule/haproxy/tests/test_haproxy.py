@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 
-from tests.lab_checks import BACKENDS, CLIENT, CURL, ROUTES, balancer_url, fetch_when_settled, host
+from tests.lab_checks import BACKENDS, CLIENT, CURL, ROUTES, balancer_url, fetch_when_settled, host, poll
 from tests.lab_hosts import lab_hosts
 
 STATS = "http://127.0.0.1:8404/stats;csv"
@@ -21,23 +20,14 @@ def server_status(lb) -> dict[str, str]:
 
 
 def wait_for_status(lb, route: str, status: str, within: float = 30.0) -> dict[str, str]:
-    deadline = time.monotonic() + within
-    while True:
-        seen = server_status(lb)
-        if seen.get(route) == status or time.monotonic() > deadline:
-            return seen
-        time.sleep(0.2)
+    """server_status until route has status or `within` seconds have passed; the last statuses."""
+    return poll(lambda: server_status(lb), lambda seen: seen.get(route) == status, within, pause=0.2)
 
 
-def new_session_page(within: float = 20.0) -> dict | None:
-    """A new session's page through the balancer, tried until it comes within `within` seconds."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        result = host(CLIENT).run(f"{CURL} -fsS --max-time 5 {balancer_url('session.jsp')}")
-        if result.rc == 0:
-            return json.loads(result.stdout)
-        time.sleep(0.5)
-    return None
+def new_session_page() -> dict | None:
+    """A new session's page through the balancer, or None when it did not come."""
+    result = host(CLIENT).run(f"{CURL} -fsS --max-time 5 {balancer_url('session.jsp')}")
+    return json.loads(result.stdout) if result.rc == 0 else None
 
 
 def test_haproxy_serves_alone_with_a_tested_configuration(lb):
@@ -84,7 +74,7 @@ def test_a_hung_backend_is_taken_out_by_the_health_checks_and_brought_back(lb, b
         seen = wait_for_status(lb, route, "DOWN")
         assert seen.get(route) == "DOWN", seen
         # New sessions go to the other backend meanwhile, once its cluster has given up on the hung peer too.
-        page = new_session_page()
+        page = poll(new_session_page, lambda page: page is not None, within=20, pause=0.5)
         assert page is not None and page["jvm_route"] != route, page
     finally:
         backend.check_output("systemctl kill --signal=SIGCONT tomcat10")
