@@ -25,11 +25,16 @@ ifeq ($(MITOGEN),1)
 $(MITOGEN_TARGETS): export ANSIBLE_STRATEGY := mitogen_linear
 $(MITOGEN_TARGETS): export ANSIBLE_STRATEGY_PLUGINS = $(shell $(BIN)/python -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__))' 2>/dev/null)/plugins/strategy
 endif
+# How make lab, make faults and lab-up reach the lab hosts: docker (through the Docker engine, as root) or ssh
+# (the user deploy with the lab's key and sudo, host keys checked: the path real hosts take). The ssh Molecule
+# scenario always uses ssh.
+LAB_CONNECTION ?= docker
+export LAB_CONNECTION
 # Screenshots of the test page in headless Chromium for the report page (make lab SCREENSHOTS=0: none).
 SCREENSHOTS ?= 1
 export SCREENSHOTS
 BROWSER_TOOLS := $(if $(filter 0,$(SCREENSHOTS)),,browser)
-SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static nginx_sticky_cluster haproxy balancer_role changes
+SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static nginx_sticky_cluster haproxy ssh balancer_role changes
 
 .PHONY: help prereq venv browser image lab faults lab-up lab-down test lint unit sanity build molecule bench docs clean
 

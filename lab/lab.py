@@ -214,6 +214,10 @@ def main() -> int:
     if not 1 <= opts.parallel <= 4:
         say(f"lab: --parallel (LAB_PARALLEL) must be 1 to 4, got {opts.parallel}: each lab is four containers.")
         return 2
+    connection = os.environ.get("LAB_CONNECTION", "docker")
+    if connection not in ("docker", "ssh"):
+        say(f"lab: LAB_CONNECTION must be docker or ssh, got {connection!r}: unset it, or set ssh to go over SSH.")
+        return 2
 
     out = Path(opts.report_dir).resolve()
     for d in (out / "logs", out / "results", out / "state"):
@@ -237,7 +241,7 @@ def main() -> int:
     t_all = time.monotonic()
     shares = share(units, opts.parallel)
     labs = lab_names(len(shares))
-    say(f"lab: {len(order)} runs on {len(labs)} lab(s) side by side: {', '.join(labs)}")
+    say(f"lab: {len(order)} runs on {len(labs)} lab(s) side by side: {', '.join(labs)}, reached over {connection}")
     workers = [
         threading.Thread(target=run_lab, args=(lab, lab_units, out, results, timings, screenshots), name=lab)
         for lab, lab_units in zip(labs, shares, strict=True)

@@ -5,7 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 mkdir -p build/logs
+all_started=${SECONDS}
 for scenario in "$@"; do
+    started=${SECONDS}
     log="build/logs/molecule-${scenario}.log"
     echo "== molecule test -s ${scenario}"
     if ! molecule test -s "${scenario}" 2>&1 | tee "${log}"; then
@@ -17,4 +19,6 @@ for scenario in "$@"; do
         grep -E '^(CRITICAL|ERROR) ' "${clean}" | tail -n 5
         exit 1
     fi
+    echo "== molecule test -s ${scenario} passed in $((SECONDS - started)) s"
 done
+echo "== molecule: $# scenario(s) passed in $((SECONDS - all_started)) s (strategy ${ANSIBLE_STRATEGY:-linear})"

@@ -46,6 +46,8 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 
 need_pkgs=()
 command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+# The lab reached over SSH (LAB_CONNECTION=ssh, and the ssh Molecule scenario): ssh and ssh-keygen.
+{ command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1; } || need_pkgs+=(openssh-client)
 # ansible-test sanity checks the shell scripts with shellcheck when it is there.
 if [ "$test_tools" -eq 1 ]; then
   command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)

@@ -11,7 +11,7 @@ from pathlib import Path
 import testinfra
 import yaml
 
-from tests.lab_hosts import INVENTORY, ROOT, lab_hosts
+from tests.lab_hosts import INVENTORY, ROOT, lab_hosts, ssh_config
 
 BACKENDS = lab_hosts("backends")
 BALANCER = next(iter(lab_hosts("balancers")))
@@ -46,7 +46,12 @@ def balancer_url(path: str = "") -> str:
 
 
 def host(container: str):
-    return testinfra.get_host(f"docker://{container}")
+    """The testinfra host of a lab container, reached as Ansible reaches it: through Docker as root, or over SSH
+    as the lab's user with sudo (LAB_CONNECTION=ssh)."""
+    config = ssh_config()
+    if config is None:
+        return testinfra.get_host(f"docker://{container}")
+    return testinfra.get_host(f"ssh://{container}", ssh_config=str(config), sudo=True)
 
 
 def backend_hosts() -> dict[str, object]:

@@ -29,7 +29,21 @@ def lab_inventory() -> dict[str, dict]:
 
 def container(name: str, short_name: str | None = None) -> str:
     """The container of a lab host, as lab/inventory/group_vars/all/lab.yml names it (<lab>-<lab_short_name>)."""
-    return f"{os.environ.get('SESSIONLAB_LAB', 'sessionlab')}-{short_name or name.split('.')[0]}"
+    return f"{lab_name()}-{short_name or name.split('.')[0]}"
+
+
+def lab_name() -> str:
+    return os.environ.get("SESSIONLAB_LAB", "sessionlab")
+
+
+def ssh_config() -> Path | None:
+    """The lab's SSH client configuration when the lab is reached over SSH (LAB_CONNECTION=ssh), else None.
+
+    Where lab/inventory/group_vars/all/lab.yml keeps it (lab_ssh_dir), written by lab/playbooks/lab_up.yml."""
+    if os.environ.get("LAB_CONNECTION", "docker") != "ssh":
+        return None
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "sessionlab-tomcat-ha" / "ssh" / lab_name() / "config"
 
 
 def lab_hosts(group: str | None = None) -> dict[str, str]:
