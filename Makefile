@@ -14,12 +14,12 @@ export PY_COLORS ?= $(if $(CI),0,1)
 # JVMs already use the CPU: two labs took 10m17s for make lab where one took about as long, so one is the default.
 LAB_PARALLEL ?= 1
 export LAB_PARALLEL
-# Mitogen as an accelerator for the lab's and the Molecule scenarios' playbook runs (make lab MITOGEN=1): the
-# strategy mitogen_linear, from the pinned mitogen in .venv. Only for those targets: Mitogen never finishes an
-# async job outside a play that sets strategy linear (verify.yml's do), and the unit tests run the async
-# pattern a user's playbook would. Off by default until the whole make test passes with it; the collection
-# never needs it, and users' ansible-playbook runs without it.
-MITOGEN ?= 0
+# Mitogen accelerates the lab's and the Molecule scenarios' playbook runs: the strategy mitogen_linear, from the
+# pinned mitogen in .venv. On by default, since the whole make test passes with it; MITOGEN=0 turns it off.
+# Only for these targets: Mitogen never finishes an async job outside a play that sets strategy linear
+# (verify.yml's do), and the unit tests run the async pattern a user's playbook would. The collection never
+# needs it, and users' ansible-playbook runs without it.
+MITOGEN ?= 1
 MITOGEN_TARGETS := lab faults lab-up molecule
 ifeq ($(MITOGEN),1)
 $(MITOGEN_TARGETS): export ANSIBLE_STRATEGY := mitogen_linear
@@ -34,7 +34,7 @@ export LAB_CONNECTION
 SCREENSHOTS ?= 1
 export SCREENSHOTS
 BROWSER_TOOLS := $(if $(filter 0,$(SCREENSHOTS)),,browser)
-SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static nginx_sticky_cluster haproxy ssh balancer_role changes
+SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static four_backends nginx_sticky_cluster haproxy ssh balancer_role changes
 
 .PHONY: help prereq venv browser image lab faults lab-up lab-down test lint unit sanity build molecule bench docs clean
 

@@ -10,7 +10,7 @@ and removes it at the end. Prints one table:
   of the same packages on fresh hosts of the same image, in parallel;
 - the idempotent rerun of site.yml against the floor of as many trivial task runs (stat) on the same hosts
   (the rerun's ok results, spread evenly), each ratio taken in one round (the rerun, then its floor);
-- the same rerun with Mitogen (make MITOGEN=1) against a plain rerun of the same round;
+- the same rerun with Mitogen (make lab's default) against a plain rerun of the same round;
 - switching the balancer (nginx to httpd, then back), and verify.yml alone (the cluster, fault stop);
 - the peak memory of the controller (its largest process) and of each Tomcat.
 Each figure is the median of its rounds. A benchmark, not a test: it stops only when a playbook fails.
@@ -46,7 +46,7 @@ PACKAGES = {"backends": ["openjdk-17-jre-headless", "tomcat10", "nftables"], "ba
 
 
 def mitogen_env() -> dict[str, str]:
-    """ENV with the Mitogen strategy (as make MITOGEN=1 sets it), from the pinned mitogen in .venv."""
+    """ENV with the Mitogen strategy (as make lab sets it by default), from the pinned mitogen in .venv."""
     import ansible_mitogen  # optional: only this figure needs it
 
     plugins = Path(ansible_mitogen.__file__).parent / "plugins" / "strategy"
@@ -168,7 +168,7 @@ def main() -> int:
             accelerated.append(playbook("site.yml", *CLUSTER, env=mitogen_env())[0])
             plain.append(playbook("site.yml", *CLUSTER)[0])
             ratios.append(accelerated[-1] / plain[-1])
-        label = "idempotent rerun with Mitogen (make MITOGEN=1; floor: the plain rerun), s"
+        label = "idempotent rerun with Mitogen (make lab's default; floor: the plain rerun), s"
         rows.append((label, median(accelerated), median(plain), f"{statistics.median(ratios):.2f}"))
         switches = []
         for _round in range(opts.rounds):
