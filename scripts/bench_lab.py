@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.lab_hosts import lab_hosts  # noqa: E402
+from tests.lab_hosts import lab_cache_dir, lab_hosts  # noqa: E402
 
 LAB = "sessionlabbench"
 # tests.lab_hosts names the containers from SESSIONLAB_LAB, as the playbooks do.
@@ -74,7 +74,7 @@ def lab_down() -> None:
 
 def warm_package_cache() -> None:
     """Fill the bench lab's package cache once, untimed, so that the floor and the converge both find it full."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sessionlab-tomcat-ha" / "apt" / LAB
+    cache = lab_cache_dir() / "apt" / LAB
     if not any(cache.glob("*/*.deb")):
         lab_up()
         install_floor()

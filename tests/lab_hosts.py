@@ -10,6 +10,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 # The lab's hosts; a scenario with hosts of its own (four_backends) names its hosts.yml in LAB_INVENTORY.
 INVENTORY = Path(os.environ.get("LAB_INVENTORY") or ROOT / "lab" / "inventory" / "hosts.yml")
+LAB_VARS = ROOT / "lab" / "inventory" / "group_vars" / "all" / "lab.yml"
 
 
 def _walk(group: dict, groups: list[str], out: dict[str, dict]) -> None:
@@ -37,14 +38,23 @@ def lab_name() -> str:
     return os.environ.get("SESSIONLAB_LAB", "sessionlab")
 
 
+def lab_vars() -> dict:
+    """The variables every lab host gets (lab/inventory/group_vars/all/lab.yml), unrendered."""
+    return yaml.safe_load(LAB_VARS.read_text())
+
+
+def lab_cache_dir() -> Path:
+    """The lab's local state outside the checkout, as group_vars/all/lab.yml's lab_cache_dir puts it."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sessionlab-tomcat-ha"
+
+
 def ssh_config() -> Path | None:
     """The lab's SSH client configuration when the lab is reached over SSH (LAB_CONNECTION=ssh), else None.
 
     Where lab/inventory/group_vars/all/lab.yml keeps it (lab_ssh_dir), written by lab/playbooks/lab_up.yml."""
     if os.environ.get("LAB_CONNECTION", "docker") != "ssh":
         return None
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "sessionlab-tomcat-ha" / "ssh" / lab_name() / "config"
+    return lab_cache_dir() / "ssh" / lab_name() / "config"
 
 
 def lab_hosts(group: str | None = None) -> dict[str, str]:

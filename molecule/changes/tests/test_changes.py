@@ -16,7 +16,7 @@ import time
 import yaml
 
 from tests.lab_checks import BACKENDS, BALANCER, CLIENT, Load, ansible_env, balancer_host, host, run_playbook
-from tests.lab_hosts import INVENTORY, ROOT, lab_hosts, write_inventory
+from tests.lab_hosts import INVENTORY, ROOT, lab_hosts, lab_vars, write_inventory
 
 SERVER_XML = "/etc/tomcat10/server.xml"
 NGINX_CONF = "/etc/nginx/conf.d/sessionlab-balancer.conf"
@@ -135,7 +135,7 @@ def test_user_files_are_kept(backends):
         assert any("<Server" in h.file(b).content_string for b in backups), (name, backups)
     # /etc/hosts is written in place only where the inventory says so (the lab's bind-mounted file).
     defaults = yaml.safe_load((ROOT / "roles/lab_hosts/defaults/main.yml").read_text())
-    lab = yaml.safe_load((INVENTORY.parent / "group_vars/all/lab.yml").read_text())
+    lab = lab_vars()
     assert defaults["lab_hosts_unsafe_writes"] is False
     assert lab["lab_hosts_unsafe_writes"] is True
 

@@ -7,10 +7,16 @@ import subprocess
 import pytest
 
 from tests.lab_checks import host
-from tests.lab_hosts import lab_hosts, ssh_config
+from tests.lab_hosts import lab_hosts, lab_vars, ssh_config
 
 HOSTS = lab_hosts()
-USER = "deploy"
+USER = lab_vars()["lab_ssh_user"]
+
+
+def recorded_keys() -> dict[str, str]:
+    """Container name -> the host key the lab recorded for it (the lab's known_hosts)."""
+    lines = (ssh_config().parent / "known_hosts").read_text().splitlines()
+    return dict(line.split(" ", 1) for line in lines)
 
 
 @pytest.fixture(params=sorted(HOSTS), scope="module")
@@ -48,19 +54,16 @@ def test_services_run_as_their_own_users(backends, lb):
 def test_known_hosts_holds_each_hosts_own_key(lab_host):
     """The lab records each host's key (read through Docker), and SSH checks it strictly against that file."""
     name, h = lab_host
-    config = ssh_config()
-    known = dict(line.split(" ", 1) for line in (config.parent / "known_hosts").read_text().splitlines())
-    assert known[HOSTS[name]] == " ".join(h.check_output("cat /etc/ssh/ssh_host_ed25519_key.pub").split()[:2])
-    assert "StrictHostKeyChecking yes" in config.read_text()
+    assert recorded_keys()[HOSTS[name]] == " ".join(h.check_output("cat /etc/ssh/ssh_host_ed25519_key.pub").split()[:2])
+    assert "StrictHostKeyChecking yes" in ssh_config().read_text()
 
 
 def test_a_host_key_that_does_not_match_is_refused(tmp_path):
     """With another host's key recorded, the same connection is refused: checking is really on."""
     config = ssh_config()
     names = sorted(HOSTS.values())
-    known = dict(line.split(" ", 1) for line in (config.parent / "known_hosts").read_text().splitlines())
     wrong = tmp_path / "known_hosts"
-    wrong.write_text(f"{names[0]} {known[names[1]]}\n")
+    wrong.write_text(f"{names[0]} {recorded_keys()[names[1]]}\n")
     result = subprocess.run(
         ["ssh", "-F", str(config), "-o", f"UserKnownHostsFile={wrong}", "-o", "BatchMode=yes", names[0], "true"],
         capture_output=True,
