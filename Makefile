@@ -30,6 +30,10 @@ endif
 # scenario always uses ssh.
 LAB_CONNECTION ?= docker
 export LAB_CONNECTION
+# The Debian release of the lab hosts: bookworm (12) or trixie (13); each has its own image. The trixie Molecule
+# scenario always uses trixie.
+LAB_RELEASE ?= bookworm
+export LAB_RELEASE
 # Screenshots of the test page in headless Chromium for the report page (make lab SCREENSHOTS=0: none).
 SCREENSHOTS ?= 1
 export SCREENSHOTS
@@ -61,7 +65,7 @@ $(VENV)/.browser: requirements-browser.txt $(VENV)/.installed
 
 browser: $(VENV)/.browser ## Debian's chromium and the pinned Playwright: screenshots and the report page's test
 
-image: prereq ## build the base and lab images when missing or changed
+image: prereq ## build the base and lab images (of LAB_RELEASE) when missing or changed
 	@lab/images/build.sh >/dev/null
 
 lab-up: venv image ## start the four lab hosts and print their addresses
@@ -100,6 +104,7 @@ sanity: venv ## ansible-test sanity, offline
 	scripts/sanity.sh
 
 molecule: venv image ## Molecule scenarios (SCENARIOS="lab default ...")
+	$(if $(filter trixie,$(SCENARIOS)),@LAB_RELEASE=trixie lab/images/build.sh >/dev/null)
 	@scripts/molecule_all.sh $(SCENARIOS)
 
 bench: venv image ## benchmarks: probe and load generator speed, playbook times against their floors (figures, not pass/fail)

@@ -27,6 +27,8 @@ from screenshots import Browser, missing  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "lab"
+# The Debian releases the lab runs (LAB_RELEASE); the first is the default.
+RELEASES = {"bookworm": "Debian 12 (bookworm)", "trixie": "Debian 13 (trixie)"}
 
 
 SAY = threading.Lock()
@@ -218,6 +220,10 @@ def main() -> int:
     if connection not in ("docker", "ssh"):
         say(f"lab: LAB_CONNECTION must be docker or ssh, got {connection!r}: unset it, or set ssh to go over SSH.")
         return 2
+    release = os.environ.get("LAB_RELEASE", "bookworm")
+    if release not in RELEASES:
+        say(f"lab: LAB_RELEASE must be {' or '.join(RELEASES)}, got {release!r}: unset it for {next(iter(RELEASES))}.")
+        return 2
 
     out = Path(opts.report_dir).resolve()
     for d in (out / "logs", out / "results", out / "state"):
@@ -241,7 +247,10 @@ def main() -> int:
     t_all = time.monotonic()
     shares = share(units, opts.parallel)
     labs = lab_names(len(shares))
-    say(f"lab: {len(order)} runs on {len(labs)} lab(s) side by side: {', '.join(labs)}, reached over {connection}")
+    say(
+        f"lab: {len(order)} runs on {len(labs)} lab(s) side by side: {', '.join(labs)}, "
+        f"reached over {connection}, on {RELEASES[release]}"
+    )
     workers = [
         threading.Thread(target=run_lab, args=(lab, lab_units, out, results, timings, screenshots), name=lab)
         for lab, lab_units in zip(labs, shares, strict=True)
@@ -254,7 +263,7 @@ def main() -> int:
     timings["total"] = time.monotonic() - t_all
     ordered = [results[name] for name in order]
     kind = "faults" if opts.faults else "report"
-    title = "Fault matrix" if opts.faults else "Session persistence lab report"
+    title = ("Fault matrix" if opts.faults else "Session persistence lab report") + f", {RELEASES[release]}"
     table = write_report(ordered, out, timings, name=kind, title=title, screenshots_skipped=skipped)
     write_index(out)
     say("")

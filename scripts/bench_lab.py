@@ -41,8 +41,14 @@ os.environ["SESSIONLAB_LAB"] = LAB
 ENV = dict(os.environ, ANSIBLE_FORCE_COLOR="0", PYTHONUNBUFFERED="1")
 CLUSTER = ["-e", "tomcat_ha_balancer=nginx", "-e", "tomcat_ha_strategy=cluster"]
 RECAP_OK = re.compile(r"^\S+\s+: ok=(\d+)", re.MULTILINE)
+# The lab's Debian release (LAB_RELEASE, as make lab takes it), and the Tomcat that site.yml installs there.
+RELEASE = os.environ.get("LAB_RELEASE", "bookworm")
+RELEASE_PACKAGES = {"bookworm": ("17", "tomcat10"), "trixie": ("21", "tomcat11")}
+if RELEASE not in RELEASE_PACKAGES:
+    sys.exit(f"bench: LAB_RELEASE must be bookworm or trixie, got {RELEASE!r}: unset it for bookworm.")
+JDK, TOMCAT = RELEASE_PACKAGES[RELEASE]
 # What site.yml installs on a fresh host of the lab image, per inventory group, for the raw install floor.
-PACKAGES = {"backends": ["openjdk-17-jre-headless", "tomcat10", "nftables"], "balancers": ["nginx"]}
+PACKAGES = {"backends": [f"openjdk-{JDK}-jre-headless", TOMCAT, "nftables"], "balancers": ["nginx"]}
 
 
 def mitogen_env() -> dict[str, str]:
@@ -74,7 +80,7 @@ def lab_down() -> None:
 
 def warm_package_cache() -> None:
     """Fill the bench lab's package cache once, untimed, so that the floor and the converge both find it full."""
-    cache = lab_cache_dir() / "apt" / LAB
+    cache = lab_cache_dir() / "apt" / RELEASE / LAB
     if not any(cache.glob("*/*.deb")):
         lab_up()
         install_floor()
@@ -113,7 +119,7 @@ def tomcat_peak_mib() -> list[str]:
     """Each backend's Tomcat: its JVM's peak resident memory (VmHWM), in MiB."""
     figures = []
     for name, container in lab_hosts("backends").items():
-        script = "grep VmHWM /proc/$(systemctl show -p MainPID --value tomcat10)/status"
+        script = f"grep VmHWM /proc/$(systemctl show -p MainPID --value {TOMCAT})/status"
         command = ["docker", "exec", container, "sh", "-c", script]
         out = subprocess.run(command, capture_output=True, text=True, check=False)
         kib = re.search(r"(\d+)\s*kB", out.stdout)

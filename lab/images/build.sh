@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Build the lab's images, only when missing or when their inputs changed:
-#   sessionlab/debian-base:bookworm  from `docker pull debian:bookworm`, else debootstrap + docker import
-#   sessionlab/lab:<inputs hash>      the systemd lab host image (lab/images/lab/Dockerfile), also tagged :latest
+# Build the lab's images for one Debian release (LAB_RELEASE: bookworm, the default, or trixie), only when
+# missing or when their inputs changed:
+#   sessionlab/debian-base:<release>        from `docker pull debian:<release>`, else debootstrap + docker import
+#   sessionlab/lab:<release>-<inputs hash>  the systemd lab host image (lab/images/lab/Dockerfile), also tagged
+#                                           sessionlab/lab:<release>, the tag the lab inventory starts
 # Prints the lab image reference on the last line of stdout.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-base_ref=${LAB_BASE_IMAGE:-sessionlab/debian-base:bookworm}
-lab_repo=${LAB_IMAGE_REPO:-sessionlab/lab}
-suite=bookworm
-
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+here=$(cd "$(dirname "$0")" && pwd)
+suite=${LAB_RELEASE:-bookworm}
+case "$suite" in
+  bookworm | trixie) ;;
+  *) die "LAB_RELEASE is '$suite': the lab runs Debian bookworm (12, the default) or trixie (13); set one of those." ;;
+esac
+base_ref=${LAB_BASE_IMAGE:-sessionlab/debian-base:$suite}
+lab_repo=${LAB_IMAGE_REPO:-sessionlab/lab}
 
 docker info >/dev/null 2>&1 || die "no Docker engine is reachable: start it (or run 'make prereq' as root) and retry."
 
@@ -59,7 +65,7 @@ SRC
 build_lab() {
   local hash ref
   hash=$( (docker image inspect --format '{{.Id}}' "$base_ref"; cat "$here"/lab/*) | sha256sum | cut -c1-12)
-  ref="$lab_repo:$hash"
+  ref="$lab_repo:$suite-$hash"
   if docker image inspect "$ref" >/dev/null 2>&1; then
     say "lab image: $ref is up to date"
   else
@@ -72,7 +78,7 @@ build_lab() {
     fi
     rm -f "$log"
   fi
-  docker tag "$ref" "$lab_repo:latest"
+  docker tag "$ref" "$lab_repo:$suite"
   printf '%s\n' "$ref"
 }
 

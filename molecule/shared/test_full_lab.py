@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 
-from tests.lab_checks import BACKENDS, BALANCER, CLIENT, CURL, ROUTES, TLS, balancer_url, host
+from tests.lab_checks import BACKENDS, BALANCER, CLIENT, CURL, ROUTES, TLS, TOMCAT, balancer_url, host
 
 
 def test_tomcat_running_enabled_listening(backends):
     for name, h in backends.items():
-        svc = h.service("tomcat10")
+        svc = h.service(TOMCAT)
         assert svc.is_running, name
         assert svc.is_enabled, name
         assert h.socket("tcp://0.0.0.0:8080").is_listening or h.socket("tcp://:::8080").is_listening, name
@@ -22,7 +22,7 @@ def test_tomcat_running_enabled_listening(backends):
 
 def test_server_xml_has_the_computed_route_and_host(backends):
     for name, h in backends.items():
-        xml = h.file("/etc/tomcat10/server.xml").content_string
+        xml = h.file(f"/etc/{TOMCAT}/server.xml").content_string
         assert f'jvmRoute="{ROUTES[name]}"' in xml, name
         assert f'defaultHost="{name}"' in xml and f'<Host name="{name}" appBase="/data/webapps"' in xml, name
 
@@ -44,7 +44,7 @@ def test_the_test_page_is_served_and_debians_webapps_left_alone(backends):
     # The Host serves /data/webapps, so Debian's webapps (an operator's own ROOT, say) are not in the way: they
     # stay where they are, and the root URL is the test page.
     for h in backends.values():
-        assert h.file("/var/lib/tomcat10/webapps/ROOT").exists
+        assert h.file(f"/var/lib/{TOMCAT}/webapps/ROOT").exists
         page = h.check_output("curl -fsS http://127.0.0.1:8080/")
         # The tutorial's fields, and nothing (no blank line from the JSP directives) before the doctype.
         assert page.startswith("<!DOCTYPE html>"), page[:80]
@@ -106,7 +106,7 @@ def test_only_the_balancer_reaches_http_and_only_members_the_cluster_port(backen
 
 
 def test_the_cluster_members_still_reach_each_others_receiver(backends):
-    xml = next(iter(backends.values())).file("/etc/tomcat10/server.xml").content_string
+    xml = next(iter(backends.values())).file(f"/etc/{TOMCAT}/server.xml").content_string
     if "<Cluster " not in xml:
         return
     addresses = {name: h.interface("eth0").addresses[0] for name, h in backends.items()}

@@ -15,10 +15,10 @@ import time
 
 import yaml
 
-from tests.lab_checks import BACKENDS, BALANCER, CLIENT, Load, ansible_env, balancer_host, host, run_playbook
+from tests.lab_checks import BACKENDS, BALANCER, CLIENT, TOMCAT, Load, ansible_env, balancer_host, host, run_playbook
 from tests.lab_hosts import INVENTORY, ROOT, lab_hosts, lab_vars, write_inventory
 
-SERVER_XML = "/etc/tomcat10/server.xml"
+SERVER_XML = f"/etc/{TOMCAT}/server.xml"
 NGINX_CONF = "/etc/nginx/conf.d/sessionlab-balancer.conf"
 B1, B2 = list(BACKENDS)
 
@@ -31,7 +31,7 @@ def tail(proc: subprocess.CompletedProcess) -> str:
     return (proc.stdout + proc.stderr)[-4000:]
 
 
-def main_pid(h, service: str = "tomcat10") -> str:
+def main_pid(h, service: str = TOMCAT) -> str:
     return h.check_output(f"systemctl show -p MainPID --value {service}")
 
 
@@ -102,7 +102,7 @@ def tomcat(hostname: str, entry: str, **extra) -> None:
 
 def journal_since(h, since: float, pattern: str) -> list[float]:
     """Times (seconds since the epoch) of Tomcat's journal lines since `since` that contain `pattern`."""
-    out = h.check_output(f"journalctl -q -u tomcat10 -o short-unix --since=@{since:.0f} | grep -F {pattern!r} || true")
+    out = h.check_output(f"journalctl -q -u {TOMCAT} -o short-unix --since=@{since:.0f} | grep -F {pattern!r} || true")
     return [float(line.split()[0]) for line in out.splitlines() if line.strip()]
 
 
@@ -129,7 +129,7 @@ def test_user_files_are_kept(backends):
     for name, h in backends.items():
         # The lab serves the test page from its own app base: Debian's webapps are not Tomcat's to serve,
         # and stay where they are.
-        assert h.file("/var/lib/tomcat10/webapps/ROOT/index.html").exists, name
+        assert h.file(f"/var/lib/{TOMCAT}/webapps/ROOT/index.html").exists, name
         # Debian's server.xml was kept as a dated copy when the role's went live.
         backups = h.check_output(f"ls {SERVER_XML}.*~ 2>/dev/null || true").split()
         assert any("<Server" in h.file(b).content_string for b in backups), (name, backups)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.lab_checks import CLIENT, CURL, ROUTES, balancer_url, host, poll
+from tests.lab_checks import CLIENT, CURL, ROUTES, TOMCAT, balancer_url, host, poll
 
 JAR = "/tmp/testinfra-four-backends-jar"
 
@@ -14,7 +14,7 @@ def test_every_backend_is_a_member_and_a_route(backends, lb):
     addresses = [h.interface("eth0").addresses[0] for h in backends.values()]
     conf = lb.file("/etc/apache2/sites-available/sessionlab-balancer.conf").content_string
     for name, h in backends.items():
-        xml = h.file("/etc/tomcat10/server.xml").content_string
+        xml = h.file(f"/etc/{TOMCAT}/server.xml").content_string
         assert "org.apache.catalina.ha.session.BackupManager" in xml, name
         assert f'jvmRoute="{ROUTES[name]}"' in xml, name
         assert f"BalancerMember http://{name}:8080 loadfactor=1 route={ROUTES[name]} " in conf, name
@@ -42,7 +42,7 @@ def test_a_session_survives_its_node_and_then_the_node_that_took_it_over(backend
     try:
         for _loss in range(2):
             serving = pages[-1]["server"]
-            backends[serving].check_output("systemctl stop tomcat10")
+            backends[serving].check_output(f"systemctl stop {TOMCAT}")
             stopped.append(serving)
             more = [page(client) for _request in range(3)]
             assert {p["session_id"].split(".")[0] for p in more} == {base}, (stopped, more)
@@ -51,6 +51,6 @@ def test_a_session_survives_its_node_and_then_the_node_that_took_it_over(backend
         assert [p["count"] for p in pages] == list(range(1, 10)), pages
     finally:
         for name in stopped:
-            backends[name].run("systemctl start tomcat10")
+            backends[name].run(f"systemctl start {TOMCAT}")
         for name in stopped:
             assert poll(lambda h=backends[name]: serves(h), bool, within=120, pause=2), name

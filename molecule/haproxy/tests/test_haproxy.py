@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from tests.lab_checks import BACKENDS, CLIENT, CURL, ROUTES, balancer_url, fetch_when_settled, host, poll
+from tests.lab_checks import BACKENDS, CLIENT, CURL, ROUTES, TOMCAT, balancer_url, fetch_when_settled, host, poll
 from tests.lab_hosts import lab_hosts
 
 STATS = "http://127.0.0.1:8404/stats;csv"
@@ -69,7 +69,7 @@ def test_a_hung_backend_is_taken_out_by_the_health_checks_and_brought_back(lb, b
     name, backend = next(iter(backends.items()))
     route = ROUTES[name]
     assert wait_for_status(lb, route, "UP").get(route) == "UP"
-    backend.check_output("systemctl kill --signal=SIGSTOP tomcat10")
+    backend.check_output(f"systemctl kill --signal=SIGSTOP {TOMCAT}")
     try:
         seen = wait_for_status(lb, route, "DOWN")
         assert seen.get(route) == "DOWN", seen
@@ -77,6 +77,6 @@ def test_a_hung_backend_is_taken_out_by_the_health_checks_and_brought_back(lb, b
         page = poll(new_session_page, lambda page: page is not None, within=20, pause=0.5)
         assert page is not None and page["jvm_route"] != route, page
     finally:
-        backend.check_output("systemctl kill --signal=SIGCONT tomcat10")
+        backend.check_output(f"systemctl kill --signal=SIGCONT {TOMCAT}")
     seen = wait_for_status(lb, route, "UP")
     assert seen.get(route) == "UP", seen

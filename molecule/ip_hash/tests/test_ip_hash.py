@@ -1,6 +1,6 @@
 """nginx ip_hash, no cluster: one client network always lands on the backend nginx's hash picks."""
 
-from tests.lab_checks import fetch_when_settled
+from tests.lab_checks import TOMCAT, fetch_when_settled
 
 
 def test_nginx_ip_hash_configured(lb):
@@ -11,7 +11,7 @@ def test_nginx_ip_hash_configured(lb):
 
 def test_no_cluster_configured(backends):
     for h in backends.values():
-        assert "<Cluster" not in h.file("/etc/tomcat10/server.xml").content_string
+        assert "<Cluster" not in h.file(f"/etc/{TOMCAT}/server.xml").content_string
 
 
 def test_one_backend_one_session():

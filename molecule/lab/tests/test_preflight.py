@@ -12,7 +12,7 @@ import pytest
 import testinfra
 import yaml
 
-from tests.lab_checks import run_playbook
+from tests.lab_checks import TOMCAT, run_playbook
 from tests.lab_hosts import INVENTORY, lab_hosts, write_inventory
 
 CASES = {
@@ -131,7 +131,7 @@ def assert_failed_before_any_change(proc: subprocess.CompletedProcess, message: 
     # Nothing installed on the hosts either: no Tomcat, no balancer.
     for container in lab_hosts().values():
         h = testinfra.get_host(f"docker://{container}")
-        for pkg in ("tomcat10", "nginx", "apache2", "haproxy"):
+        for pkg in (TOMCAT, "nginx", "apache2", "haproxy"):
             assert not h.package(pkg).is_installed, (container, pkg)
 
 

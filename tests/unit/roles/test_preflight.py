@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 from _cli import run
@@ -243,3 +244,51 @@ def test_haproxy_settings(repo_root, tmp_path, settings, message):
         assert message in " ".join(output.split()), output
     else:
         assert rc == 0, output
+
+
+def debian_release() -> str:
+    """This host's Debian major version, which the preflights below read from its facts."""
+    lines = Path("/etc/os-release").read_text().splitlines()
+    fields = dict(line.split("=", 1) for line in lines if "=" in line)
+    assert fields.get("ID") == "debian", "the unit tests run on Debian 12 or 13"
+    return fields["VERSION_ID"].strip('"')
+
+
+# Per Debian release: what it packages, the default first, and one version it does not package.
+RELEASE_VERSIONS = {
+    "12": {"jdk": ([17], 21), "tomcat": ([10], 11)},
+    "13": {"jdk": ([21, 25], 17), "tomcat": ([11, 10], 12)},
+}
+
+
+@pytest.mark.parametrize("role", ["jdk", "tomcat"])
+def test_versions_come_from_the_release(repo_root, tmp_path, role):
+    release = debian_release()
+    packaged, missing = RELEASE_VERSIONS[release][role]
+    extra = FIREWALL if role == "tomcat" else {}
+    rc, output = preflight(repo_root, tmp_path, role, extra)
+    assert rc == 0, output
+    for version in packaged:
+        rc, output = preflight(repo_root, tmp_path, role, {**extra, f"{role}_version": version})
+        assert rc == 0, output
+    rc, output = preflight(repo_root, tmp_path, role, {**extra, f"{role}_version": missing})
+    assert rc != 0, output
+    name = "OpenJDK" if role == "jdk" else "Tomcat"
+    expected = f"{role}: Debian {release} packages no {name} {missing}: set {role}_version to one of "
+    assert expected + ", ".join(map(str, packaged)) + " (the first is the default)" in output, output
+
+
+@pytest.mark.parametrize(
+    ("role", "value", "message"),
+    [
+        ("jdk", "seventeen", "jdk: jdk_version must be a whole major version, 11 or newer, or unset"),
+        ("jdk", 8, "jdk: jdk_version must be a whole major version, 11 or newer, or unset"),
+        ("tomcat", "ten", "tomcat: tomcat_version must be a major version, 10 or newer, or unset"),
+        ("tomcat", 9, "tomcat: tomcat_version must be a major version, 10 or newer, or unset"),
+    ],
+)
+def test_bad_versions(repo_root, tmp_path, role, value, message):
+    extra = FIREWALL if role == "tomcat" else {}
+    rc, output = preflight(repo_root, tmp_path, role, {**extra, f"{role}_version": value})
+    assert rc != 0, output
+    assert message in output, output
