@@ -111,6 +111,7 @@ bench: venv image ## benchmarks: probe and load generator speed, playbook times 
 	python scripts/bench_probe.py
 	python scripts/bench_load.py
 	python scripts/bench_lab.py
+	python scripts/bench_lab.py --paths
 
 docs: venv ## regenerate docs/roles and docs/plugins from the argument specs and the plugins' documentation
 	python scripts/gen_docs.py

@@ -100,20 +100,23 @@ def lab_names(count: int) -> list[str]:
     return ["sessionlab" if i == 0 else f"sessionlab{i + 1}" for i in range(count)]
 
 
-# The task verify.yml is in once the fault is complete (the backend stopped, frozen or cut off), or once a
-# rolling restart is over: the moment the tutorial refreshes its browser.
-FAULT_MARKERS = ("TASK [Hold the fault]", "TASK [Record when the last backend was back]")
+# The task verify.yml is in once the fault is complete (the backend stopped, frozen or cut off) and the probe
+# during it is done, or once a rolling restart and the probe after it are over: the moment the tutorial
+# refreshes its browser. Not earlier: the browser's request counts in the probe's session, and the probe must
+# see its own requests' counts follow each other. By fault kind, since a skipped task's name is logged too.
+FAULT_MARKERS = {
+    "restart": ("TASK [Make sure every backend serves again]", "after the rolling restart"),
+    "other": ("TASK [Hold the fault]", "during the fault"),
+}
 
 
-def screenshot_watch(browser, url: str, folder: Path, name: str, shots: dict):
+def screenshot_watch(browser, url: str, folder: Path, name: str, shots: dict, fault: str):
     """A run_stage watch: the "during" screenshot once verify.yml's log shows the fault is complete."""
+    marker, label = FAULT_MARKERS["restart" if fault == "restart" else "other"]
 
     def watch(log: Path, process: subprocess.Popen) -> None:
         while process.poll() is None:
-            text = log.read_text(errors="replace")
-            marker = next((m for m in FAULT_MARKERS if m in text), None)
-            if marker:
-                label = "during the fault" if "Hold" in marker else "after the rolling restart"
+            if marker in log.read_text(errors="replace"):
                 shots["during"] = {"label": label, **browser.shot(url, folder / f"{name}.during.png")}
                 return
             time.sleep(0.2)
@@ -165,7 +168,7 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
                 url = f"http://{balancer}/"
                 before = browser.shot(url, out / "screenshots" / f"{name}.before.png")
                 shots["before"] = {"label": "before the fault", **before}
-                watch = screenshot_watch(browser, url, out / "screenshots", name, shots)
+                watch = screenshot_watch(browser, url, out / "screenshots", name, shots, run["fault"])
                 # The probe continues the browser's session, so the fault hits the backend the browser is on.
                 verify += ["-e", json.dumps({"tomcat_ha_probe_cookies": browser.cookies()})]
             try:

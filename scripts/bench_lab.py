@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Benchmark: the playbooks on a container lab of their own, each against its floor.
 
-Usage: .venv/bin/python scripts/bench_lab.py [--rounds 3] [--fresh-rounds 1] [--no-fresh]
+Usage: .venv/bin/python scripts/bench_lab.py [--rounds 3] [--fresh-rounds 1] [--no-fresh] [--paths]
 Needs the lab images (make image). Brings up a lab named sessionlabbench (its own containers and network),
 and removes it at the end. Prints one table:
 - converge of fresh hosts (site.yml, the cluster behind nginx) against the raw install floor: apt-get install
@@ -13,6 +13,9 @@ and removes it at the end. Prints one table:
 - the same rerun with Mitogen (make lab's default) against a plain rerun of the same round;
 - switching the balancer (nginx to httpd, then back), and verify.yml alone (the cluster, fault stop);
 - the peak memory of the controller (its largest process) and of each Tomcat.
+With --paths, instead: the converge of fresh hosts (site.yml, the cluster behind nginx) on each path a user
+takes, each with a full package cache: through Docker or over SSH with become, two or four backends, Debian 12
+or 13 (the trixie image is built first when missing).
 Each figure is the median of its rounds. A benchmark, not a test: it stops only when a playbook fails.
 """
 
@@ -33,13 +36,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.lab_hosts import lab_cache_dir, lab_hosts  # noqa: E402
+from tests.lab_hosts import INVENTORY, lab_cache_dir, lab_hosts  # noqa: E402
 
 LAB = "sessionlabbench"
 # tests.lab_hosts names the containers from SESSIONLAB_LAB, as the playbooks do.
 os.environ["SESSIONLAB_LAB"] = LAB
 ENV = dict(os.environ, ANSIBLE_FORCE_COLOR="0", PYTHONUNBUFFERED="1")
-CLUSTER = ["-e", "tomcat_ha_balancer=nginx", "-e", "tomcat_ha_strategy=cluster"]
+# A scenario's own hosts file (LAB_INVENTORY, as tests.lab_hosts reads it) comes before the lab's inventory.
+HOSTS = ["-i", str(INVENTORY), "-i", "lab/inventory"] if os.environ.get("LAB_INVENTORY") else []
+CLUSTER = [*HOSTS, "-e", "tomcat_ha_balancer=nginx", "-e", "tomcat_ha_strategy=cluster"]
+# --paths: label and environment of each path; four backends are the four_backends scenario's hosts.
+PATHS = [
+    ("Docker, 2 backends, Debian 12", {}),
+    ("SSH with become, 2 backends, Debian 12", {"LAB_CONNECTION": "ssh"}),
+    ("Docker, 4 backends, Debian 12", {"LAB_INVENTORY": str(ROOT / "molecule/four_backends/inventory/hosts.yml")}),
+    ("Docker, 2 backends, Debian 13", {"LAB_RELEASE": "trixie"}),
+]
 RECAP_OK = re.compile(r"^\S+\s+: ok=(\d+)", re.MULTILINE)
 # The lab's Debian release (LAB_RELEASE, as make lab takes it), and the Tomcat that site.yml installs there.
 RELEASE = os.environ.get("LAB_RELEASE", "bookworm")
@@ -71,17 +83,17 @@ def playbook(*args: str, env: dict[str, str] | None = None) -> tuple[float, str]
 
 
 def lab_up() -> float:
-    return playbook("lab/playbooks/lab_up.yml")[0]
+    return playbook("lab/playbooks/lab_up.yml", *HOSTS)[0]
 
 
 def lab_down() -> None:
-    playbook("lab/playbooks/lab_down.yml")
+    playbook("lab/playbooks/lab_down.yml", *HOSTS)
 
 
 def warm_package_cache() -> None:
     """Fill the bench lab's package cache once, untimed, so that the floor and the converge both find it full."""
     cache = lab_cache_dir() / "apt" / RELEASE / LAB
-    if not any(cache.glob("*/*.deb")):
+    if not all(any((cache / name).glob("*.deb")) for name in lab_hosts()):
         lab_up()
         install_floor()
         lab_down()
@@ -131,13 +143,51 @@ def median(values: list[float]) -> str:
     return f"{statistics.median(values):.1f}"
 
 
+def fresh_converge() -> float:
+    """One converge of fresh hosts with a full package cache, the lab removed afterwards."""
+    warm_package_cache()
+    lab_down()
+    lab_up()
+    try:
+        return playbook("site.yml", *CLUSTER)[0]
+    finally:
+        lab_down()
+
+
+def paths(rounds: int) -> int:
+    """The fresh converge on each path, each path in a process of its own (the lab's settings are read at start)."""
+    print("| converge of fresh hosts (site.yml, cluster behind nginx) | median, s | ratio to the first |")
+    print("|---|---|---|")
+    first = None
+    for label, env in PATHS:
+        if env.get("LAB_RELEASE", "bookworm") != "bookworm":
+            subprocess.run(["lab/images/build.sh"], cwd=ROOT, env=dict(ENV, **env), check=True, capture_output=True)
+        took = []
+        for _round in range(rounds):
+            command = [sys.executable, __file__, "--converge-once"]
+            done = subprocess.run(command, cwd=ROOT, env=dict(ENV, **env), capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                sys.exit(f"bench: the converge on {label} failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
+            took.append(float(done.stdout.split()[-1]))
+        first = first or statistics.median(took)
+        print(f"| {label} | {median(took)} | {statistics.median(took) / first:.2f} |", flush=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the rerun, the switch and verify.yml")
     parser.add_argument("--fresh-rounds", type=int, default=1, help="rounds of the fresh converge and its floor")
     parser.add_argument("--no-fresh", action="store_true", help="skip the fresh converge (reuse a converged lab)")
+    parser.add_argument("--paths", action="store_true", help="only the fresh converge on each path (see above)")
+    parser.add_argument("--converge-once", action="store_true", help=argparse.SUPPRESS)
     opts = parser.parse_args()
     (ROOT / "build").mkdir(exist_ok=True)
+    if opts.converge_once:
+        print(f"{fresh_converge():.1f}")
+        return 0
+    if opts.paths:
+        return paths(opts.fresh_rounds)
     rows = []
     try:
         if not opts.no_fresh:
