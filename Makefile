@@ -38,7 +38,7 @@ export LAB_RELEASE
 SCREENSHOTS ?= 1
 export SCREENSHOTS
 BROWSER_TOOLS := $(if $(filter 0,$(SCREENSHOTS)),,browser)
-SCENARIOS ?= lab default ip_hash httpd_sticky cluster_static four_backends nginx_sticky_cluster haproxy ssh balancer_role changes
+SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes
 
 .PHONY: help prereq venv browser image lab faults lab-up lab-down test lint unit sanity build molecule bench docs clean
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.lab_checks import CLIENT, CURL, ROUTES, TOMCAT, balancer_url, host, poll
+from tests.lab_checks import BACKENDS, CLIENT, CURL, ROUTES, TOMCAT, balancer_url, fetch_through_balancer, host, poll
 
 JAR = "/tmp/testinfra-four-backends-jar"
 
@@ -20,6 +20,23 @@ def test_every_backend_is_a_member_and_a_route(backends, lb):
         assert f"BalancerMember http://{name}:8080 loadfactor=1 route={ROUTES[name]} " in conf, name
         for address in addresses:
             assert f'host="{address}" port="4000"' in xml, (name, address)
+
+
+def test_members_joined_without_multicast(backends):
+    for name, h in backends.items():
+        xml = h.file(f"/etc/{TOMCAT}/server.xml").content_string
+        assert "StaticMembershipService" in xml and "McastService" not in xml, name
+        log = h.check_output(f"journalctl -q -o cat -u {TOMCAT} | grep -c 'Replication member added' || true")
+        assert int(log) >= 1, name
+
+
+def test_the_route_prefix_reaches_tomcat_httpd_and_the_session_ids(lb):
+    # tomcat_ha_route_prefix is node in this scenario's molecule.yml: one setting, every file it reaches.
+    assert list(ROUTES.values()) == [f"node{i}" for i in range(1, 5)]
+    conf = lb.file("/etc/apache2/sites-available/sessionlab-balancer.conf").content_string
+    assert "tomcat1" not in conf
+    for page_ in fetch_through_balancer(3):
+        assert page_["session_id"].endswith(f".node{list(BACKENDS).index(page_['server']) + 1}"), page_
 
 
 def page(client) -> dict:
