@@ -1,56 +1,36 @@
 """nginx_ip_hash against the nginx Debian 13 ships (1.26): every prediction must equal the backend it chose.
 
 The filter replays nginx 1.22's ip_hash (Debian 12's, checked by the unit tests). Here a throwaway nginx of the
-balancer's own package runs next to the balancer, on the container's loopback only: three servers that answer
-with their name, an ip_hash upstream per case, and clients 127.A.B.1 (one per /24; loopback accepts any 127/8
-source).
+balancer's own package runs next to the balancer, on the container's loopback only, with the unit tests' cases
+(tests/unit/_ip_hash_cases.py).
 """
 
 from __future__ import annotations
 
-import random
 import sys
 
 import pytest
 
 from tests.lab_hosts import ROOT
 
-sys.path.insert(0, str(ROOT / "collections"))
+sys.path[:0] = [str(ROOT / "collections"), str(ROOT / "tests" / "unit")]
+from _ip_hash_cases import CASES, SERVERS, client_addresses, http_blocks, locations  # noqa: E402
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.nginx_ip_hash import nginx_ip_hash  # noqa: E402
 
 PREFIX = "/tmp/testinfra-ip-hash"
-PORTS = {"b1": 18081, "b2": 18082, "b3": 18083}
+PORTS = {name: 18081 + i for i, name in enumerate(SERVERS)}
 FRONT = 18080
 CLIENTS_PER_CASE = 120
-NETS = [(a, b) for a in range(1, 256) for b in range(256)]
-# Upstream name -> server list as the filter takes it; weights and "down" as in the nginx configuration.
-CASES = {
-    "two": ["b1", "b2"],
-    "weights": [{"name": "b1", "weight": 3}, {"name": "b2", "weight": 1}, {"name": "b3", "weight": 2}],
-    "down": ["b1", {"name": "b2", "down": True}, "b3"],
-}
-
-
-def server_line(server) -> str:
-    server = {"name": server} if isinstance(server, str) else server
-    line = f"server 127.0.0.1:{PORTS[server['name']]}"
-    if server.get("weight", 1) != 1:
-        line += f" weight={server['weight']}"
-    return line + (" down;" if server.get("down") else ";")
 
 
 def config() -> str:
-    names = [f'  server {{ listen 127.0.0.1:{port}; return 200 "{name}"; }}' for name, port in PORTS.items()]
-    upstreams = [f"  upstream {case} {{ ip_hash; {' '.join(map(server_line, s))} }}" for case, s in CASES.items()]
-    locations = " ".join(f"location /{case} {{ proxy_pass http://{case}; }}" for case in CASES)
     return "\n".join(
         [
             f"worker_processes 1; pid {PREFIX}/nginx.pid; error_log {PREFIX}/error.log;",
             "events {}",
             f"http {{ access_log off; client_body_temp_path {PREFIX}/body; proxy_temp_path {PREFIX}/proxy;",
-            *names,
-            *upstreams,
-            f"  server {{ listen 127.0.0.1:{FRONT}; {locations} }}",
+            *http_blocks(PORTS),
+            f"  server {{\n    listen 127.0.0.1:{FRONT};\n{locations()}\n  }}",
             "}",
         ]
     )
@@ -73,8 +53,7 @@ def test_the_balancer_runs_nginx_1_26(lb):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_prediction_matches_the_release_nginx(nginx, case):
-    rng = random.Random(case)
-    clients = [f"127.{a}.{b}.1" for a, b in rng.sample(NETS, CLIENTS_PER_CASE)]
+    clients = client_addresses(CLIENTS_PER_CASE, seed=case)
     loop = "; ".join(
         f"curl -fsS --max-time 5 --interface {client} http://127.0.0.1:{FRONT}/{case}; echo" for client in clients
     )

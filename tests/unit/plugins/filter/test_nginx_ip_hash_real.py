@@ -9,50 +9,21 @@ Clients are 127.A.B.1 (Linux loopback accepts any 127/8 source), one per /24. Al
 
 from __future__ import annotations
 
-import random
-
 import pytest
+from _ip_hash_cases import CASES, SERVERS, client_addresses, http_blocks, locations
 from _loopback import Nginx, free_port, http_get
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.nginx_ip_hash import nginx_ip_hash
 
 CLIENTS_PER_CASE = 240
-# Upstream name -> server list as the filter takes it; "down" and weights as in the nginx config below.
-CASES = {
-    "two": ["b1", "b2"],
-    "weights": [{"name": "b1", "weight": 3}, {"name": "b2", "weight": 1}, {"name": "b3", "weight": 2}],
-    "down": ["b1", {"name": "b2", "down": True}, "b3"],
-}
-
-
-def _client_addresses(count, seed):
-    rng = random.Random(seed)
-    nets = rng.sample([(a, b) for a in range(1, 256) for b in range(256)], count)
-    return [f"127.{a}.{b}.1" for a, b in nets]
-
-
-def _server_line(server, ports):
-    if isinstance(server, str):
-        server = {"name": server}
-    line = f"server 127.0.0.1:{ports[server['name']]}"
-    if server.get("weight", 1) != 1:
-        line += f" weight={server['weight']}"
-    if server.get("down"):
-        line += " down"
-    return line + ";"
 
 
 @pytest.fixture(scope="module")
 def nginx(nginx_binary):
-    ports = {name: free_port() for name in ("b1", "b2", "b3")}
+    ports = {name: free_port() for name in SERVERS}
     front = free_port()
     mapped = free_port()
-    blocks = [f'  server {{ listen 127.0.0.1:{port}; return 200 "{name}"; }}' for name, port in ports.items()]
-    locations = []
-    for case, servers in CASES.items():
-        lines = " ".join(_server_line(s, ports) for s in servers)
-        blocks.append(f"  upstream {case} {{ ip_hash; {lines} }}")
-        locations.append(f"    location /{case} {{ proxy_pass http://{case}; }}")
-    locations_text = "\n".join(locations)
+    blocks = http_blocks(ports)
+    locations_text = locations()
     blocks.append(f"  server {{\n    listen 127.0.0.1:{front};\n{locations_text}\n  }}")
     # An IPv6 socket bound to the IPv4-mapped loopback: nginx then sees clients as ::ffff:127.A.B.1.
     blocks.append(f"  server {{\n    listen [::ffff:127.0.0.1]:{mapped} ipv6only=off;\n{locations_text}\n  }}")
@@ -69,7 +40,7 @@ def _chosen(port, case, source):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_prediction_matches_nginx(nginx, case):
-    clients = _client_addresses(CLIENTS_PER_CASE, seed=case)
+    clients = client_addresses(CLIENTS_PER_CASE, seed=case)
     mismatches = []
     chosen = set()
     for client in clients:
@@ -94,7 +65,7 @@ def test_last_octet_does_not_matter(nginx):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_ipv4_mapped_clients_hash_all_16_bytes(nginx, case):
-    clients = _client_addresses(CLIENTS_PER_CASE, seed=f"mapped-{case}")
+    clients = client_addresses(CLIENTS_PER_CASE, seed=f"mapped-{case}")
     mismatches = []
     differs_from_ipv4 = 0
     for client in clients:
