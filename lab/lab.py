@@ -21,14 +21,14 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 from report import write_index, write_report  # noqa: E402
 from screenshots import Browser, missing  # noqa: E402
 
+from tests.lab_hosts import RELEASES, lab_release  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "lab"
-# The Debian releases the lab runs (LAB_RELEASE); the first is the default.
-RELEASES = {"bookworm": "Debian 12 (bookworm)", "trixie": "Debian 13 (trixie)"}
 
 
 SAY = threading.Lock()
@@ -223,10 +223,11 @@ def main() -> int:
     if connection not in ("docker", "ssh"):
         say(f"lab: LAB_CONNECTION must be docker or ssh, got {connection!r}: unset it, or set ssh to go over SSH.")
         return 2
-    release = os.environ.get("LAB_RELEASE", "bookworm")
+    release = lab_release()
     if release not in RELEASES:
         say(f"lab: LAB_RELEASE must be {' or '.join(RELEASES)}, got {release!r}: unset it for {next(iter(RELEASES))}.")
         return 2
+    debian = f"Debian {RELEASES[release]} ({release})"
 
     out = Path(opts.report_dir).resolve()
     for d in (out / "logs", out / "results", out / "state"):
@@ -252,7 +253,7 @@ def main() -> int:
     labs = lab_names(len(shares))
     say(
         f"lab: {len(order)} runs on {len(labs)} lab(s) side by side: {', '.join(labs)}, "
-        f"reached over {connection}, on {RELEASES[release]}"
+        f"reached over {connection}, on {debian}"
     )
     workers = [
         threading.Thread(target=run_lab, args=(lab, lab_units, out, results, timings, screenshots), name=lab)
@@ -266,7 +267,7 @@ def main() -> int:
     timings["total"] = time.monotonic() - t_all
     ordered = [results[name] for name in order]
     kind = "faults" if opts.faults else "report"
-    title = ("Fault matrix" if opts.faults else "Session persistence lab report") + f", {RELEASES[release]}"
+    title = ("Fault matrix" if opts.faults else "Session persistence lab report") + f", {debian}"
     table = write_report(ordered, out, timings, name=kind, title=title, screenshots_skipped=skipped)
     write_index(out)
     say("")

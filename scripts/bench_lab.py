@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.lab_hosts import INVENTORY, lab_cache_dir, lab_hosts  # noqa: E402
+from tests.lab_hosts import INVENTORY, RELEASES, lab_cache_dir, lab_hosts, lab_release, release_default  # noqa: E402
 
 LAB = "sessionlabbench"
 # tests.lab_hosts names the containers from SESSIONLAB_LAB, as the playbooks do.
@@ -53,12 +53,11 @@ PATHS = [
     ("Docker, 2 backends, Debian 13", {"LAB_RELEASE": "trixie"}),
 ]
 RECAP_OK = re.compile(r"^\S+\s+: ok=(\d+)", re.MULTILINE)
-# The lab's Debian release (LAB_RELEASE, as make lab takes it), and the Tomcat that site.yml installs there.
-RELEASE = os.environ.get("LAB_RELEASE", "bookworm")
-RELEASE_PACKAGES = {"bookworm": ("17", "tomcat10"), "trixie": ("21", "tomcat11")}
-if RELEASE not in RELEASE_PACKAGES:
-    sys.exit(f"bench: LAB_RELEASE must be bookworm or trixie, got {RELEASE!r}: unset it for bookworm.")
-JDK, TOMCAT = RELEASE_PACKAGES[RELEASE]
+# The lab's Debian release (LAB_RELEASE, as make lab takes it), and the OpenJDK and Tomcat site.yml installs there.
+RELEASE = lab_release()
+if RELEASE not in RELEASES:
+    sys.exit(f"bench: LAB_RELEASE must be {' or '.join(RELEASES)}, got {RELEASE!r}: unset it for bookworm.")
+JDK, TOMCAT = release_default("jdk"), f"tomcat{release_default('tomcat')}"
 # What site.yml installs on a fresh host of the lab image, per inventory group, for the raw install floor.
 PACKAGES = {"backends": [f"openjdk-{JDK}-jre-headless", TOMCAT, "nftables"], "balancers": ["nginx"]}
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import testinfra
 import yaml
 
-from tests.lab_hosts import INVENTORY, ROOT, lab_hosts, ssh_config
+from tests.lab_hosts import INVENTORY, ROOT, lab_hosts, release_default, ssh_config
 
 BACKENDS = lab_hosts("backends")
 BALANCER = next(iter(lab_hosts("balancers")))
 CLIENT = next(iter(lab_hosts("clients").values()))
 # The Tomcat that the tomcat role installs by default on the lab's release (LAB_RELEASE): its package, service
 # and directories.
-TOMCAT = {"bookworm": "tomcat10", "trixie": "tomcat11"}[os.environ.get("LAB_RELEASE", "bookworm")]
+TOMCAT = f"tomcat{release_default('tomcat')}"
 
 
 def scenario_vars() -> dict:

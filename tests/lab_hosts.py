@@ -38,6 +38,21 @@ def lab_name() -> str:
     return os.environ.get("SESSIONLAB_LAB", "sessionlab")
 
 
+# The lab's releases (LAB_RELEASE), the default first, and their Debian major versions, which name the roles'
+# per-release vars files.
+RELEASES = {"bookworm": "12", "trixie": "13"}
+
+
+def lab_release() -> str:
+    return os.environ.get("LAB_RELEASE", "bookworm")
+
+
+def release_default(role: str) -> int:
+    """The version ROLE (jdk or tomcat) installs by default on the lab's release: the first its vars file lists."""
+    data = yaml.safe_load((ROOT / "roles" / role / "vars" / f"Debian-{RELEASES[lab_release()]}.yml").read_text())
+    return data[f"_{role}_release_versions"][0]
+
+
 def lab_vars() -> dict:
     """The variables every lab host gets (lab/inventory/group_vars/all/lab.yml), unrendered."""
     return yaml.safe_load(LAB_VARS.read_text())
