@@ -47,6 +47,20 @@ def test_every_balancer_has_its_strategy_setting():
     assert set(STRATEGIES_FILE["_ha_tls_balancers"]) <= set(BALANCERS)
 
 
+def role_default(role, name):
+    return yaml.safe_load((ROOT / "roles" / role / "defaults" / "main.yml").read_text())[name]
+
+
+def test_the_answer_timeouts_and_cluster_defaults_site_yml_compares_are_the_roles_defaults():
+    timeouts = STRATEGIES_FILE["_ha_answer_timeouts"]
+    assert set(timeouts) == set(BALANCERS)
+    for balancer, spec in timeouts.items():
+        assert spec["dialect"] == balancer
+        assert str(spec["default"]) == str(role_default(f"{balancer}_balancer", spec["var"])), balancer
+    for name, value in STRATEGIES_FILE["_ha_cluster_defaults"].items():
+        assert value == role_default("tomcat", name), name
+
+
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
 def test_every_strategy_has_exactly_its_keys_and_valid_settings(strategy):
     entry = STRATEGIES[strategy]

@@ -58,6 +58,11 @@ CASES = {
         {"tomcat_ha_balancer": "haproxy", "haproxy_balancer_timeout_server": "2 s"},
         "an HAProxy time such as 500ms or 5s",
     ),
+    "answer-timeout-below-sync-hold": (
+        {"tomcat_ha_balancer": "haproxy", "tomcat_ha_strategy": "cluster", "haproxy_balancer_timeout_server": "3s"},
+        "haproxy_balancer_timeout_server is 3s (3.0 s), but with synchronous replication (tomcat_cluster_channel_send_options 6)"
+        " a hung backend holds the answers of the other for up to 5 s",
+    ),
     "haproxy-tls": (
         {"tomcat_ha_balancer": "haproxy", "tomcat_ha_tls": True},
         "tomcat_ha_tls is offered on nginx and httpd, not on haproxy",
