@@ -60,8 +60,8 @@ CASES = {
     ),
     "answer-timeout-below-sync-hold": (
         {"tomcat_ha_balancer": "haproxy", "tomcat_ha_strategy": "cluster", "haproxy_balancer_timeout_server": "3s"},
-        "haproxy_balancer_timeout_server is 3s (3.0 s), but with synchronous replication (tomcat_cluster_channel_send_options 6)"
-        " a hung backend holds the answers of the other for up to 5 s",
+        "haproxy_balancer_timeout_server is 3s (3.0 s), but with synchronous replication"
+        " (tomcat_cluster_channel_send_options 6) a hung backend holds the answers of the other for up to 5 s",
     ),
     "haproxy-tls": (
         {"tomcat_ha_balancer": "haproxy", "tomcat_ha_tls": True},
