@@ -33,8 +33,14 @@ options:
     type: str
     choices: [nginx, haproxy, httpd]
     required: true
+  invalid:
+    description:
+      - Returned instead of an error when O(_input) is not a time of O(dialect), for a caller that leaves such a
+        value to the server's own check. Unset, such a value is an error.
+    type: raw
 notes:
-  - A value the server would not read, or an unknown dialect, is an error that names the filter and the value.
+  - A value the server would not read (unless O(invalid) is given), or an unknown dialect, is an error that names
+    the filter and the value.
 """
 
 EXAMPLES = r"""
@@ -70,14 +76,31 @@ _NGINX_ORDER = ["y", "M", "w", "d", "h", "m", "s", "ms"]
 _PART = re.compile(r"([0-9]+)(ms|us|[a-zA-Z]?)\s*")
 
 
+_RAISE = object()
+
+
+class _NotATime(Exception):
+    pass
+
+
 def _fail(value, dialect, expected):
-    raise AnsibleFilterError(f"duration_seconds: {value!r} is not a {dialect} time: use {expected}.")
+    raise _NotATime(f"duration_seconds: {value!r} is not a {dialect} time: use {expected}.")
 
 
-def duration_seconds(value, dialect):
-    """The time setting value, in the syntax of dialect (nginx, haproxy or httpd), as seconds."""
+def duration_seconds(value, dialect, invalid=_RAISE):
+    """The time setting value, in the syntax of dialect (nginx, haproxy or httpd), as seconds; invalid, when
+    given, is returned for a value that is not such a time."""
     if dialect not in ("nginx", "haproxy", "httpd"):
         raise AnsibleFilterError(f"duration_seconds: the dialect must be nginx, haproxy or httpd (got {dialect!r}).")
+    try:
+        return _seconds(value, dialect)
+    except _NotATime as err:
+        if invalid is _RAISE:
+            raise AnsibleFilterError(str(err)) from None
+        return invalid
+
+
+def _seconds(value, dialect):
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         _fail(value, dialect, "a string or a whole number")
     text = str(value).strip()

@@ -55,6 +55,14 @@ def test_refuses_what_the_server_would_not_read(value, dialect, message):
     assert message in str(err.value)
 
 
+def test_invalid_is_returned_instead_of_an_error_when_given():
+    assert duration_seconds("10x", "nginx", invalid=None) is None
+    assert duration_seconds("2s", "httpd", invalid="none") == "none"
+    assert duration_seconds("30s", "haproxy", invalid=None) == 30
+    with pytest.raises(AnsibleFilterError, match="the dialect must be"):
+        duration_seconds("10", "apache", invalid=None)
+
+
 def test_refuses_an_unknown_dialect():
     with pytest.raises(AnsibleFilterError, match=r"the dialect must be nginx, haproxy or httpd \(got 'apache'\)"):
         duration_seconds("10", "apache")
