@@ -56,7 +56,9 @@ RECAP_OK = re.compile(r"^\S+\s+: ok=(\d+)", re.MULTILINE)
 # The lab's Debian release (LAB_RELEASE, as make lab takes it), and the OpenJDK and Tomcat site.yml installs there.
 RELEASE = lab_release()
 if RELEASE not in RELEASES:
-    sys.exit(f"bench: LAB_RELEASE must be {' or '.join(RELEASES)}, got {RELEASE!r}: unset it for bookworm.")
+    sys.exit(
+        f"bench: LAB_RELEASE must be {' or '.join(RELEASES)}, got {RELEASE!r}: unset it for {next(iter(RELEASES))}."
+    )
 JDK, TOMCAT = release_default("jdk"), f"tomcat{release_default('tomcat')}"
 # What site.yml installs on a fresh host of the lab image, per inventory group, for the raw install floor.
 PACKAGES = {"backends": [f"openjdk-{JDK}-jre-headless", TOMCAT, "nftables"], "balancers": ["nginx"]}

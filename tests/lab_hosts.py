@@ -44,7 +44,7 @@ RELEASES = {"bookworm": "12", "trixie": "13"}
 
 
 def lab_release() -> str:
-    return os.environ.get("LAB_RELEASE", "bookworm")
+    return os.environ.get("LAB_RELEASE", next(iter(RELEASES)))
 
 
 def release_default(role: str) -> int:

@@ -71,8 +71,6 @@ _UNITS = {
     "haproxy": {"us": 0.000001, "ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400},
 }
 _DEFAULT_UNIT = {"nginx": "s", "haproxy": "ms"}
-# nginx's units from the largest down, the order in which it accepts them combined.
-_NGINX_ORDER = ["y", "M", "w", "d", "h", "m", "s", "ms"]
 _PART = re.compile(r"([0-9]+)(ms|us|[a-zA-Z]?)\s*")
 
 
@@ -115,16 +113,15 @@ def _seconds(value, dialect):
         _fail(value, dialect, expected)
     if dialect == "haproxy" and len(parts) > 1:
         _fail(value, dialect, "one number and unit, " + expected)
-    seconds, last = 0.0, -1
+    seconds, previous = 0.0, None
     for number, unit in parts:
         unit = unit or _DEFAULT_UNIT[dialect]
         if unit not in units:
             _fail(value, dialect, expected)
-        if dialect == "nginx":
-            rank = _NGINX_ORDER.index(unit)
-            if rank <= last:
-                _fail(value, dialect, "units from the largest down, " + expected)
-            last = rank
+        # nginx takes several units only from the largest down, each once.
+        if previous is not None and units[unit] >= previous:
+            _fail(value, dialect, "units from the largest down, " + expected)
+        previous = units[unit]
         seconds += int(number) * units[unit]
     return seconds
 
