@@ -25,7 +25,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 from report import write_index, write_report  # noqa: E402
 from screenshots import Browser, missing  # noqa: E402
 
-from tests.lab_hosts import RELEASES, lab_release  # noqa: E402
+from tests.lab_hosts import RELEASES, lab_release, release_problem  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "lab"
@@ -223,10 +223,10 @@ def main() -> int:
     if connection not in ("docker", "ssh"):
         say(f"lab: LAB_CONNECTION must be docker or ssh, got {connection!r}: unset it, or set ssh to go over SSH.")
         return 2
-    release = lab_release()
-    if release not in RELEASES:
-        say(f"lab: LAB_RELEASE must be {' or '.join(RELEASES)}, got {release!r}: unset it for {next(iter(RELEASES))}.")
+    if release_problem():
+        say(f"lab: {release_problem()}")
         return 2
+    release = lab_release()
     debian = f"Debian {RELEASES[release]} ({release})"
 
     out = Path(opts.report_dir).resolve()

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.lab_hosts import INVENTORY, RELEASES, lab_cache_dir, lab_hosts, lab_release, release_default  # noqa: E402
+from tests.lab_hosts import INVENTORY, lab_cache_dir, lab_hosts, lab_release, release_default, release_problem  # noqa: E402
 
 LAB = "sessionlabbench"
 # tests.lab_hosts names the containers from SESSIONLAB_LAB, as the playbooks do.
@@ -54,11 +54,9 @@ PATHS = [
 ]
 RECAP_OK = re.compile(r"^\S+\s+: ok=(\d+)", re.MULTILINE)
 # The lab's Debian release (LAB_RELEASE, as make lab takes it), and the OpenJDK and Tomcat site.yml installs there.
+if release_problem():
+    sys.exit(f"bench: {release_problem()}")
 RELEASE = lab_release()
-if RELEASE not in RELEASES:
-    sys.exit(
-        f"bench: LAB_RELEASE must be {' or '.join(RELEASES)}, got {RELEASE!r}: unset it for {next(iter(RELEASES))}."
-    )
 JDK, TOMCAT = release_default("jdk"), f"tomcat{release_default('tomcat')}"
 # What site.yml installs on a fresh host of the lab image, per inventory group, for the raw install floor.
 PACKAGES = {"backends": [f"openjdk-{JDK}-jre-headless", TOMCAT, "nftables"], "balancers": ["nginx"]}

@@ -47,6 +47,14 @@ def lab_release() -> str:
     return os.environ.get("LAB_RELEASE", next(iter(RELEASES)))
 
 
+def release_problem() -> str | None:
+    """The sentence that refuses an unknown LAB_RELEASE, or None."""
+    release = lab_release()
+    if release in RELEASES:
+        return None
+    return f"LAB_RELEASE must be {' or '.join(RELEASES)}, got {release!r}: unset it for {next(iter(RELEASES))}."
+
+
 def release_default(role: str) -> int:
     """The version ROLE (jdk or tomcat) installs by default on the lab's release: the first its vars file lists."""
     data = yaml.safe_load((ROOT / "roles" / role / "vars" / f"Debian-{RELEASES[lab_release()]}.yml").read_text())
