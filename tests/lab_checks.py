@@ -96,6 +96,11 @@ def fetch_when_settled(requests: int, settled, within: float = 30.0) -> list[dic
     return poll(lambda: fetch_through_balancer(requests), settled, within, pause=2)
 
 
+def serves(backend) -> bool:
+    """Whether the backend's Tomcat answers its health page itself, on the backend (not through the balancer)."""
+    return backend.run("curl -fsS --max-time 2 -o /dev/null http://127.0.0.1:8080/health.jsp").rc == 0
+
+
 def ansible_env() -> dict:
     """The environment for running ansible from the project root: its ansible.cfg, no colours."""
     return dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")

@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
+from _cli import run
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._verdict import check_expectation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,8 +93,43 @@ def test_every_cell_of_every_offered_run_is_a_valid_expectation(strategy):
 
 
 def test_the_cluster_cells_say_what_they_lose():
-    # A crash behind round robin may lose a session; an httpd stop may fail requests; a clean stop behind nginx
-    # must lose nothing.
-    assert cell("cluster", "nginx", "kill")["load"]["sessions_lost"] is None
+    # An httpd stop may fail requests; a clean stop or a crash behind nginx must lose nothing.
+    assert cell("cluster", "nginx", "kill")["load"] == {"failed_requests": 0, "sessions_lost": 0, "updates_lost": 0}
     assert cell("sticky_cluster", "httpd", "stop")["load"]["failed_requests"] is None
     assert cell("cluster", "nginx", "stop")["load"] == {"failed_requests": 0, "sessions_lost": 0, "updates_lost": 0}
+
+
+ROUTE_BINDER_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  vars_files: [{vars}/strategies.yml]
+  tasks:
+    - name: What site.yml gives the tomcat role for each strategy and balancer
+      ansible.builtin.debug:
+        msg: "RESULT {{{{ item.0 }}}} {{{{ item.1 }}}} {{{{ _ha_route_binder | bool }}}}"
+      loop: "{{{{ tomcat_ha_strategies | list | product(_ha_balancers) | list }}}}"
+      vars:
+        tomcat_ha_strategy: "{{{{ item.0 }}}}"
+        tomcat_ha_balancer: "{{{{ item.1 }}}}"
+"""
+
+
+def test_the_route_binder_is_on_behind_sticky_balancers_only(repo_root, tmp_path):
+    """JvmRouteBinderValve renames a session to the node that serves it: behind round robin that is every
+    other request, and a rename whose answer is lost loses the session."""
+    playbook = tmp_path / "route_binder.yml"
+    playbook.write_text(ROUTE_BINDER_PLAY.format(vars=VARS))
+    result = run(repo_root, ["ansible-playbook", "-i", "localhost,", "-c", "local", str(playbook)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = {
+        (strategy, balancer): binder == "True"
+        for strategy, balancer, binder in re.findall(r"RESULT (\S+) (\S+) (True|False)", result.stdout)
+    }
+    expected = {
+        (strategy, balancer): STRATEGIES[strategy][setting] not in (None, "round_robin", "none")
+        for strategy in STRATEGIES
+        for balancer, setting in BALANCERS.items()
+    }
+    assert found == expected
+    assert found["sticky_cluster", "httpd"] and found["sticky_cluster", "nginx"]
+    assert not found["cluster", "nginx"] and not found["cluster", "haproxy"]

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import json
 
-from tests.lab_checks import BACKENDS, CLIENT, CURL, ROUTES, TOMCAT, balancer_url, fetch_through_balancer, host, poll
+from tests.lab_checks import (
+    BACKENDS,
+    CLIENT,
+    CURL,
+    ROUTES,
+    TOMCAT,
+    balancer_url,
+    fetch_through_balancer,
+    host,
+    poll,
+    serves,
+)
 
 JAR = "/tmp/testinfra-four-backends-jar"
 
@@ -42,10 +53,6 @@ def test_the_route_prefix_reaches_tomcat_httpd_and_the_session_ids(lb):
 def page(client) -> dict:
     """The next page of the test's one session (its cookie jar kept on the client)."""
     return json.loads(client.check_output(f"{CURL} -fsS --max-time 15 -c {JAR} -b {JAR} {balancer_url('session.jsp')}"))
-
-
-def serves(h) -> bool:
-    return h.run("curl -fsS --max-time 2 -o /dev/null http://127.0.0.1:8080/health.jsp").rc == 0
 
 
 def test_a_session_survives_its_node_and_then_the_node_that_took_it_over(backends):

@@ -164,6 +164,19 @@ def test_tomcat_firewall_and_connector_settings(repo_root, tmp_path, settings, m
             "httpd_balancer_proxy_via On, Off, Full or Block (got True)",
         ),
         ("httpd_balancer", {"httpd_balancer_routeid_cookie": "ROUTEID\n"}, "the balancer and cookie names plain words"),
+        (
+            "httpd_balancer",
+            {"httpd_balancer_health_check_path": "", "httpd_balancer_health_check_interval": "100ms"},
+            None,
+        ),
+        (
+            "httpd_balancer",
+            {"httpd_balancer_health_check_path": "/health.jsp hcexpr=x"},
+            'an absolute path without spaces or quotes, or "" for no active checks (got "/health.jsp hcexpr=x")',
+        ),
+        ("httpd_balancer", {"httpd_balancer_health_check_interval": "50ms"}, 'milliseconds from 100ms (got "50ms")'),
+        ("httpd_balancer", {"httpd_balancer_health_check_interval": "1.5"}, 'milliseconds from 100ms (got "1.5")'),
+        ("httpd_balancer", {"httpd_balancer_health_check_fails": 0}, "whole numbers from 1 (got 2 and 0)"),
     ],
 )
 def test_cookie_and_header_settings(repo_root, tmp_path, role, settings, message):
