@@ -43,6 +43,16 @@ TLS = bool(scenario_vars().get("tomcat_ha_tls"))
 CURL = f"curl --cacert {LAB_CA}"
 
 
+def strategy() -> dict:
+    """The scenario's strategy as playbooks/vars/strategies.yml gives it, with round_robin: whether its balancer
+    spreads a session's requests over every backend (strategies none and cluster)."""
+    settings = scenario_vars()
+    data = yaml.safe_load((ROOT / "playbooks" / "vars" / "strategies.yml").read_text())
+    entry = data["tomcat_ha_strategies"][settings.get("tomcat_ha_strategy", "none")]
+    setting = entry[data["_ha_balancer_setting"][settings.get("tomcat_ha_balancer", "nginx")]]
+    return {**entry, "round_robin": setting in ("round_robin", "none")}
+
+
 def balancer_url(path: str = "") -> str:
     """The balancer's URL for path, https:// when the scenario turns TLS on."""
     return f"{'https' if TLS else 'http'}://{BALANCER}/{path}"

@@ -16,6 +16,8 @@ def test_balancer_members_carry_the_tomcat_routes(lb):
         assert f"BalancerMember http://{name}:8080 loadfactor=1 route={route} " in conf
     checks = "hcmethod=GET hcuri=/health.jsp hcinterval=500ms hcpasses=1 hcfails=2"
     assert conf.count(checks) == len(ROUTES)
+    # Each vhost (the HTTP redirect has none, HTTPS proxies) sends a client's first request on a new connection.
+    assert "SetEnv proxy-initial-not-pooled 1" in conf
     assert "ProxySet stickysession=ROUTEID" in conf
     cookie = "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/; HttpOnly; SameSite=Lax" + ("; Secure" if TLS else "")
     assert f'Header add Set-Cookie "{cookie}" env=BALANCER_ROUTE_CHANGED' in conf
