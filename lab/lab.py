@@ -223,8 +223,8 @@ def main() -> int:
     if connection not in ("docker", "ssh"):
         say(f"lab: LAB_CONNECTION must be docker or ssh, got {connection!r}: unset it, or set ssh to go over SSH.")
         return 2
-    if release_problem():
-        say(f"lab: {release_problem()}")
+    if problem := release_problem():
+        say(f"lab: {problem}")
         return 2
     release = lab_release()
     debian = f"Debian {RELEASES[release]} ({release})"

@@ -54,8 +54,8 @@ PATHS = [
 ]
 RECAP_OK = re.compile(r"^\S+\s+: ok=(\d+)", re.MULTILINE)
 # The lab's Debian release (LAB_RELEASE, as make lab takes it), and the OpenJDK and Tomcat site.yml installs there.
-if release_problem():
-    sys.exit(f"bench: {release_problem()}")
+if problem := release_problem():
+    sys.exit(f"bench: {problem}")
 RELEASE = lab_release()
 JDK, TOMCAT = release_default("jdk"), f"tomcat{release_default('tomcat')}"
 # What site.yml installs on a fresh host of the lab image, per inventory group, for the raw install floor.

@@ -76,7 +76,8 @@ def test_session_cookie_suffix_names_a_backend_and_renames_only_behind_sticky_ba
     although its requests reach both backends."""
     from tests.lab_checks import fetch_through_balancer, fetch_when_settled, strategy
 
-    spread = strategy()["round_robin"] and strategy()["cluster"]
+    chosen = strategy()
+    spread = chosen["round_robin"] and chosen["cluster"]
     if spread:
         # Right after the scenario's fault nginx may still leave the restored backend out (fail_timeout).
         pages = fetch_when_settled(6, lambda ps: len({p["server"] for p in ps}) == len(BACKENDS))
@@ -86,7 +87,7 @@ def test_session_cookie_suffix_names_a_backend_and_renames_only_behind_sticky_ba
         assert re.fullmatch(r"[0-9A-F]+\.[A-Za-z]+[0-9]+", page["session_id"]), page
         assert page["session_id"].split(".", 1)[1] in ROUTES.values(), page
         assert ROUTES[page["server"]] == page["jvm_route"], page
-        if not strategy()["round_robin"]:
+        if not chosen["round_robin"]:
             assert page["session_id"].split(".", 1)[1] == page["jvm_route"], page
     if spread:
         assert len({p["session_id"] for p in pages}) == 1, pages
