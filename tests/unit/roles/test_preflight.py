@@ -54,6 +54,31 @@ def test_member_address(repo_root, tmp_path, role, address, refused):
         assert rc == 0, output
 
 
+
+@pytest.mark.parametrize(
+    ("routes", "refused"),
+    [
+        (["tomcat1", "tomcat2"], False),
+        (["tomcat-1", "node_2"], False),
+        (["tomcat1", None], True),
+        (["tomcat1", "tomcat1"], True),
+        (["tomcat1", "tomcat.2"], True),
+        (["tomcat1", "t2; include /tmp/x"], True),
+    ],
+)
+def test_nginx_route_method_needs_a_route_per_member(repo_root, tmp_path, routes, refused):
+    members = [
+        {"address": f"10.0.0.{n}", "port": 8080, **({"route": route} if route else {})}
+        for n, route in enumerate(routes, start=1)
+    ]
+    extra = {"nginx_balancer_method": "route", "nginx_balancer_members": members}
+    rc, output = preflight(repo_root, tmp_path, "nginx_balancer", extra)
+    if refused:
+        assert rc != 0, output
+        assert "the route method needs each member's jvmRoute as its route" in " ".join(output.split()), output
+    else:
+        assert rc == 0, output
+
 @pytest.mark.parametrize(
     ("settings", "refused"),
     [
