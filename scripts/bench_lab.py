@@ -159,7 +159,8 @@ def paths(rounds: int) -> int:
     print("|---|---|---|")
     first = None
     for label, env in PATHS:
-        if env.get("LAB_RELEASE", "bookworm") != "bookworm":
+        # make bench built the image of the lab's release (RELEASE); a path on another release builds its own.
+        if env.get("LAB_RELEASE", RELEASE) != RELEASE:
             subprocess.run(["lab/images/build.sh"], cwd=ROOT, env=dict(ENV, **env), check=True, capture_output=True)
         took = []
         for _round in range(rounds):
