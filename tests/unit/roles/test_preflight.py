@@ -54,7 +54,6 @@ def test_member_address(repo_root, tmp_path, role, address, refused):
         assert rc == 0, output
 
 
-
 @pytest.mark.parametrize(
     ("routes", "refused"),
     [
@@ -78,6 +77,7 @@ def test_nginx_route_method_needs_a_route_per_member(repo_root, tmp_path, routes
         assert "the route method needs each member's jvmRoute as its route" in " ".join(output.split()), output
     else:
         assert rc == 0, output
+
 
 @pytest.mark.parametrize(
     ("settings", "refused"),
