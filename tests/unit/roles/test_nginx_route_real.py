@@ -90,21 +90,21 @@ def test_route_renders_a_map_and_an_upstream_per_route(route_lab):
 
 def test_a_session_stays_on_its_route(route_lab):
     front, _conf = route_lab
-    assert {get(front, "0123ABCD.tomcat2") for _ in range(8)} == {(200, "b2")}
-    assert {get(front, "0123ABCD.tomcat1") for _ in range(8)} == {(200, "b1")}
+    assert {get(front, "0123ABCD.tomcat2") for _attempt in range(8)} == {(200, "b2")}
+    assert {get(front, "0123ABCD.tomcat1") for _attempt in range(8)} == {(200, "b1")}
 
 
 def test_a_request_without_a_known_route_goes_round_robin(route_lab):
     front, _conf = route_lab
     # b3 has nothing listening: nginx tries the next server, so every request is served, by b1 or b2.
     for cookie in (None, "0123ABCD", "0123ABCD.tomcat9"):
-        answers = [get(front, cookie) for _ in range(8)]
+        answers = [get(front, cookie) for _attempt in range(8)]
         assert {status for status, _body in answers} == {200}, answers
         assert {body for _status, body in answers} == {"b1", "b2"}, answers
 
 
 def test_a_session_of_a_dead_backend_is_served_by_a_backup(route_lab):
     front, _conf = route_lab
-    answers = [get(front, "0123ABCD.tomcat3") for _ in range(8)]
+    answers = [get(front, "0123ABCD.tomcat3") for _attempt in range(8)]
     assert {status for status, _body in answers} == {200}, answers
     assert {body for _status, body in answers} <= {"b1", "b2"}, answers
