@@ -19,6 +19,7 @@ def test_balancer_members_carry_the_tomcat_routes(lb):
     # Each vhost (the HTTP redirect has none, HTTPS proxies) sends a client's first request on a new connection.
     assert "SetEnv proxy-initial-not-pooled 1" in conf
     assert "ProxySet stickysession=ROUTEID" in conf
+    assert "ProxySet failonstatus=503" in conf
     cookie = "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/; HttpOnly; SameSite=Lax" + ("; Secure" if TLS else "")
     assert f'Header add Set-Cookie "{cookie}" env=BALANCER_ROUTE_CHANGED' in conf
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import json
 import sys
+from contextlib import contextmanager
 
 import pytest
 from _cli import run
@@ -54,20 +55,18 @@ def get(port, cookie=None):
         conn.close()
 
 
-@pytest.fixture(name="route_lab")
-def fixture_route_lab(repo_root, tmp_path, nginx_binary):
-    """The route method in front of b1 and b2 (serving) and b3 (nothing listens); yields the front port."""
+@contextmanager
+def route_nginx(repo_root, tmp_path, nginx_binary, **settings):
+    """The route method in front of b1 and b2 (serving) and b3 (nothing listens); yields (front port, conf)."""
     front, ports = free_port(), {name: free_port() for name in ("b1", "b2", "b3")}
     members = [
         {"host": name, "address": "127.0.0.1", "port": port, "route": f"tomcat{n}"}
         for n, (name, port) in enumerate(ports.items(), start=1)
     ]
-    conf = render(
-        repo_root,
-        tmp_path,
-        {"nginx_balancer_method": "route", "nginx_balancer_members": members, "nginx_balancer_keepalive": 4},
+    settings = {"nginx_balancer_method": "route", "nginx_balancer_members": members, **settings}
+    conf = render(repo_root, tmp_path, settings).replace(
+        "listen 80 default_server reuseport;", f"listen 127.0.0.1:{front};"
     )
-    conf = conf.replace("listen 80 default_server reuseport;", f"listen 127.0.0.1:{front};")
     backends = "".join(
         f'server {{ listen 127.0.0.1:{port}; location / {{ return 200 "{name}"; }} }}\n'
         for name, port in ports.items()
@@ -76,6 +75,12 @@ def fixture_route_lab(repo_root, tmp_path, nginx_binary):
     with Nginx(conf + backends, binary=nginx_binary) as nginx:
         nginx.wait(front, ports["b1"], ports["b2"])
         yield front, conf
+
+
+@pytest.fixture(name="route_lab")
+def fixture_route_lab(repo_root, tmp_path, nginx_binary):
+    with route_nginx(repo_root, tmp_path, nginx_binary, nginx_balancer_keepalive=4) as lab:
+        yield lab
 
 
 def test_route_renders_a_map_and_an_upstream_per_route(route_lab):
@@ -108,3 +113,11 @@ def test_a_session_of_a_dead_backend_is_served_by_a_backup(route_lab):
     answers = [get(front, "0123ABCD.tomcat3") for _attempt in range(8)]
     assert {status for status, _body in answers} == {200}, answers
     assert {body for _status, body in answers} <= {"b1", "b2"}, answers
+
+
+def test_one_try_only_leaves_a_dead_backends_session_unserved(repo_root, tmp_path, nginx_binary):
+    # proxy_next_upstream_tries 1: nginx does not try the backup, and answers 502 itself.
+    with route_nginx(repo_root, tmp_path, nginx_binary, nginx_balancer_proxy_next_upstream_tries=1) as (front, conf):
+        assert "proxy_next_upstream_tries 1;" in conf
+        assert get(front, "0123ABCD.tomcat3")[0] == 502
+        assert get(front, "0123ABCD.tomcat1") == (200, "b1")

@@ -55,6 +55,46 @@ def test_member_address(repo_root, tmp_path, role, address, refused):
 
 
 @pytest.mark.parametrize(
+    ("settings", "refused"),
+    [
+        ({}, False),
+        ({"proxy_next_upstream_tries": 2, "proxy_next_upstream_timeout": "10s"}, False),
+        ({"proxy_next_upstream_timeout": "1m30s"}, False),
+        ({"proxy_next_upstream_tries": -1}, True),
+        ({"proxy_next_upstream_tries": "two"}, True),
+        ({"proxy_next_upstream_timeout": "10 seconds"}, True),
+        ({"proxy_next_upstream_timeout": "10s; include /tmp/x"}, True),
+    ],
+)
+def test_nginx_next_upstream_limits(repo_root, tmp_path, settings, refused):
+    members = [{"address": "10.0.0.1", "port": 8080, "route": "tomcat1"}]
+    extra = {"nginx_balancer_members": members, **{f"nginx_balancer_{k}": v for k, v in settings.items()}}
+    rc, output = preflight(repo_root, tmp_path, "nginx_balancer", extra)
+    if refused:
+        assert rc != 0, output
+        assert "nginx_balancer_proxy_next_upstream_tries must be a whole number" in " ".join(output.split()), output
+    else:
+        assert rc == 0, output
+
+
+@pytest.mark.parametrize(
+    ("statuses", "refused"),
+    [([], False), ([503], False), ([500, 503], False), (["503"], False), ([99], True), ([600], True), ("503", True)],
+)
+def test_httpd_fail_on_status(repo_root, tmp_path, statuses, refused):
+    members = [{"address": "10.0.0.1", "port": 8080, "weight": 1, "route": "t1"}]
+    extra = {"httpd_balancer_members": members, "httpd_balancer_fail_on_status": statuses}
+    rc, output = preflight(repo_root, tmp_path, "httpd_balancer", extra)
+    if refused:
+        assert rc != 0, output
+        assert "httpd_balancer_fail_on_status must be a list of HTTP statuses from 100 to 599" in " ".join(
+            output.split()
+        ), output
+    else:
+        assert rc == 0, output
+
+
+@pytest.mark.parametrize(
     ("routes", "refused"),
     [
         (["tomcat1", "tomcat2"], False),
