@@ -63,6 +63,7 @@ def test_member_address(repo_root, tmp_path, role, address, refused):
         ({"proxy_next_upstream_tries": -1}, True),
         ({"proxy_next_upstream_tries": "two"}, True),
         ({"proxy_next_upstream_timeout": "10 seconds"}, True),
+        ({"proxy_next_upstream_timeout": "1m 30s"}, True),
         ({"proxy_next_upstream_timeout": "10s; include /tmp/x"}, True),
     ],
 )
