@@ -44,6 +44,7 @@ attributes:
     support: none
     description: It changes nothing.
   platform:
+    support: full
     platforms: all
     description: It runs on the controller; the host is not contacted.
 """
@@ -83,8 +84,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 
 def main():
-    module = AnsibleModule(argument_spec={"checks": {"type": "list", "elements": "dict", "required": True}})
-    module.fail_json(msg="checks runs on the controller, as an action: call it as sessionlab.tomcat_ha.checks in a task.")
+    module = AnsibleModule(
+        argument_spec={"checks": {"type": "list", "elements": "dict", "required": True}}, supports_check_mode=True
+    )
+    module.fail_json(msg="checks runs on the controller, as an action: call it as sessionlab.tomcat_ha.checks.")
 
 
 if __name__ == "__main__":

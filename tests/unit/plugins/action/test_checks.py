@@ -37,7 +37,8 @@ def play(repo_root, tmp_path, checks, extra=None):
 
 CHECKS = (
     "[{that: 'port | int > 0', msg: 'port must be above 0 (got {{ port }})'},"
-    " {when: 'cluster | bool', that: ['peers | length >= 2'], msg: 'a cluster needs two peers (got {{ peers | length }})'},"
+    " {when: 'cluster | bool', that: ['peers | length >= 2'],"
+    " msg: 'a cluster needs two peers (got {{ peers | length }})'},"
     " {that: 'peers | length < 9', msg: 'at most eight peers'}]"
 )
 
