@@ -53,8 +53,8 @@ class ActionModule(ActionBase):
                 continue
             for condition in _conditions(check["that"]):
                 if not self._true(condition):
-                    result.update(failed=True, msg=self._templar.template(check["msg"]), assertion=condition)
-                    result["check"] = number
+                    msg = self._templar.template(check["msg"])
+                    result.update(failed=True, msg=msg, assertion=condition, check=number)
                     return result
         result.update(changed=False, msg=f"All {len(checks)} checks passed.")
         return result
