@@ -15,7 +15,14 @@ author: sessionlab maintainers (@sessionlab)
 positional: _input, expected
 description:
   - The one place where what a verification observed is compared with what a strategy promises.
-    C(verify.yml) calls it once and asserts RV(_value.matched); the lab report shows its checks as they are.
+    The verification role's judge entry point calls it once and asserts RV(_value.matched); the lab report
+    shows its checks as they are.
+  - "With O(topology) and O(fault), O(expected) is the whole expectation table (C(playbooks/vars/expectations.yml))
+    and the filter picks the run's cell: the strategy's default, its cell for the fault, the balancer's default
+    and the balancer's cell for the fault, merged recursively in that order. Behind nginx's hash of the session
+    cookie without a cluster, C(stable_before) is then the prediction of
+    P(sessionlab.tomcat_ha.nginx_hash#filter) for the probe's first session: it stays exactly when its ID
+    hashes to the backend round robin gave the first, cookieless request."
   - "From the quiet probes (two M(sessionlab.tomcat_ha.session_probe) results, the second continuing the first's
     cookies during the fault): C(stable_before) is one session and no failed request before the fault;
     C(kept_after) is the same session during the fault, its counter going on from the last count before it."
@@ -44,13 +51,23 @@ options:
         type: dict
   expected:
     description:
-      - The expectation of one strategy and fault, as in C(playbooks/vars/expectations.yml).
+      - The expectation of one strategy and fault (a cell), or with O(topology) the whole table of
+        C(playbooks/vars/expectations.yml).
       - C(probe) maps C(stable_before) and C(kept_after) to V(true), V(false) or V(null) (not judged).
       - C(load) maps load figures to a bound, V(null) (reported, not judged), a number (at most that), or a
         dictionary with C(min) and/or C(max).
       - C(promise) is the promise in words, shown in the report.
     type: dict
     required: true
+  topology:
+    description:
+      - The setup the run verified, as the P(sessionlab.tomcat_ha.topology#module) action returns it
+        (C(strategy), C(balancer), C(cluster), C(balancer_setting) and C(balancer_members) are read).
+      - With it, O(expected) is the expectation table and O(fault) is required.
+    type: dict
+  fault:
+    description: The fault kind of the run (C(stop), C(kill), C(freeze), C(partition), C(restart)); with O(topology).
+    type: str
 notes:
   - A malformed expectation (unknown figure, a bound that is not a number, min above max) is an error naming the
     filter and the figure.
@@ -63,6 +80,12 @@ EXAMPLES = r"""
       {{ {'before': __probe_before, 'after': __probe_after, 'load': __load.summary}
          | sessionlab.tomcat_ha.session_verdict({'probe': {'kept_after': true},
                                                 'load': {'failed_requests': 0, 'sessions_lost': 0}}) }}
+
+- name: Judge a run of verify.yml against the expectation table
+  ansible.builtin.set_fact:
+    __verdict: >-
+      {{ {'before': __probe_before, 'after': __probe_after, 'load': __load.summary}
+         | sessionlab.tomcat_ha.session_verdict(tomcat_ha_expectations, topology=tomcat_ha_topology, fault='kill') }}
 
 - name: Fail with the figures that missed
   ansible.builtin.assert:
@@ -100,13 +123,15 @@ _value:
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._verdict import VerdictError, verdict
+from ansible_collections.sessionlab.tomcat_ha.plugins.filter.nginx_hash import nginx_hash
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._verdict import VerdictError, run_verdict, verdict
 
 INPUT_KEYS = ("before", "after", "load", "timing")
 
 
-def session_verdict(results, expected):
-    """{matched, checks, failures, text, observed, expected} for raw results and one expectation."""
+def session_verdict(results, expected, *, topology=None, fault=None):
+    """{matched, checks, failures, text, observed, expected} for raw results and one expectation, or for the
+    expectation table and the run's topology and fault."""
     if not isinstance(results, Mapping):
         raise AnsibleFilterError(f"session_verdict: the input must be a mapping with {', '.join(INPUT_KEYS)}")
     unknown = set(results) - set(INPUT_KEYS)
@@ -114,7 +139,13 @@ def session_verdict(results, expected):
         raise AnsibleFilterError(f"session_verdict: unknown input keys {sorted(unknown)}: use {', '.join(INPUT_KEYS)}")
     if ("before" in results) != ("after" in results):
         raise AnsibleFilterError("session_verdict: give both before and after probe results, or neither")
+    if (topology is None) != (fault is None):
+        raise AnsibleFilterError("session_verdict: give both topology and fault (the table's cell), or neither")
+    if topology is not None and not isinstance(topology, Mapping):
+        raise AnsibleFilterError(f"session_verdict: topology must be the topology action's mapping, got {topology!r}")
     try:
+        if topology is not None:
+            return run_verdict(expected, topology, fault, results, hash_key=nginx_hash)
         return verdict(
             expected,
             before=results.get("before"),

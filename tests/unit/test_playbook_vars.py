@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from _cli import run
-from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._verdict import check_expectation
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._verdict import check_expectation, expectation_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 VARS = ROOT / "playbooks" / "vars"
@@ -29,19 +29,9 @@ def choices(role, option):
     return spec["argument_specs"]["main"]["options"][option]["choices"]
 
 
-def merge(base, override):
-    out = dict(base)
-    for key, value in override.items():
-        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
-
-
 def cell(strategy, balancer, fault):
-    """What verify.yml's _verify_cell computes."""
-    entry = EXPECTATIONS[strategy]
-    result = merge(entry["default"], entry.get(fault, {}))
-    result = merge(result, entry.get(balancer, {}).get("default", {}))
-    return merge(result, entry.get(balancer, {}).get(fault, {}))
+    """The cell the verification judges a run against."""
+    return expectation_cell(EXPECTATIONS, strategy, balancer, fault)
 
 
 def test_every_balancer_has_its_strategy_setting():

@@ -1,0 +1,71 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Action for sessionlab.tomcat_ha.topology: the setup of a run, computed once from the inventory."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+from ansible.plugins.action import ActionBase
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._setup import TopologyError, topology
+
+# Each option but strategies defaults to the collection's variable of that name when it is set (the inventory or
+# -e), else to the value here: option -> (variable, type, default).
+VARIABLES = {
+    "balancer": ("tomcat_ha_balancer", "str", "nginx"),
+    "strategy": ("tomcat_ha_strategy", "str", "none"),
+    "backends_group": ("tomcat_ha_backends_group", "str", "backends"),
+    "route_prefix": ("tomcat_ha_route_prefix", "str", "tomcat"),
+    "http_port": ("tomcat_ha_http_port", "int", 8080),
+    "cluster_port": ("tomcat_ha_cluster_port", "int", 4000),
+    "tls": ("tomcat_ha_tls", "bool", False),
+    "tls_redirect": ("tomcat_ha_tls_redirect", "bool", True),
+    "tls_certificate": ("tomcat_ha_tls_certificate", "str", ""),
+    "tls_certificate_key": ("tomcat_ha_tls_certificate_key", "str", ""),
+    "tls_hsts_max_age": ("tomcat_ha_tls_hsts_max_age", "int", 0),
+    "firewall": ("tomcat_firewall_enabled", "bool", True),
+}
+ARGUMENT_SPEC = {
+    "strategies": {"type": "dict", "required": True},
+    **{option: {"type": kind} for option, (_var, kind, _default) in VARIABLES.items()},
+}
+# Handed through to the balancer role as they are.
+PASSED_THROUGH = ("tls_certificate", "tls_certificate_key", "tls_hsts_max_age")
+
+
+class ActionModule(ActionBase):
+    """Compute the setup on the controller and return it as the fact tomcat_ha_topology."""
+
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        given = self._task.args
+        for option, (var, _kind, default) in VARIABLES.items():
+            if given.get(option) is None:
+                given[option] = self._templar.template(task_vars[var]) if var in task_vars else default
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        try:
+            setup = topology(
+                strategies=args["strategies"],
+                groups=task_vars.get("groups", {}),
+                hostvars=task_vars.get("hostvars", {}),
+                balancer=args["balancer"],
+                strategy=args["strategy"],
+                backends_group=args["backends_group"],
+                route_prefix=args["route_prefix"],
+                http_port=args["http_port"],
+                cluster_port=args["cluster_port"],
+                tls=args["tls"],
+                tls_redirect=args["tls_redirect"],
+                play_hosts=task_vars.get("ansible_play_hosts_all"),
+                firewall=args["firewall"],
+            )
+        except (TopologyError, AnsibleFilterError) as exc:
+            result.update(failed=True, msg=str(exc))
+            return result
+        setup.update({key: args[key] for key in PASSED_THROUGH})
+        result.update(changed=False, ansible_facts={"tomcat_ha_topology": setup})
+        return result

@@ -1,0 +1,172 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The whole setup of a run of site.yml or verify.yml, computed once from the inventory (the topology action).
+
+PRIVATE: only for this collection's own plugins (the leading underscore); the API may change without notice.
+The one place that turns the inventory and the choice of balancer and strategy into what every role gets:
+routes, balancer and cluster members, addresses, and the strategy's meaning for each role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ansible_collections.sessionlab.tomcat_ha.plugins.filter.balancer_members import balancer_members
+from ansible_collections.sessionlab.tomcat_ha.plugins.filter.cluster_members import cluster_members
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._topology import build_routes, host_vars
+
+# The balancer roles (<name>_balancer) and the strategy key each takes its setting from; a strategy is offered on
+# a balancer where that key is not null.
+BALANCER_SETTINGS = {
+    "nginx": "nginx_balancer_method",
+    "httpd": "httpd_balancer_sticky",
+    "haproxy": "haproxy_balancer_sticky",
+}
+# The balancer roles that terminate TLS.
+TLS_BALANCERS = ("nginx", "httpd")
+# The settings that spread one session's requests over every backend: no stickiness.
+ROUND_ROBIN = ("round_robin", "none")
+STRATEGY_KEYS = frozenset(("description", "cluster", *BALANCER_SETTINGS.values()))
+_NAME = "topology"
+
+
+class TopologyError(ValueError):
+    """A setting or an inventory the setup cannot be built from (one sentence, naming the variable)."""
+
+
+def offered(strategies, balancer):
+    """The strategies the balancer runs, in the table's order."""
+    setting = BALANCER_SETTINGS[balancer]
+    return [name for name, entry in strategies.items() if entry.get(setting) is not None]
+
+
+def check_strategies(strategies):
+    """The strategy table (playbooks/vars/strategies.yml) must give every strategy exactly its keys."""
+    if not isinstance(strategies, Mapping) or not strategies:
+        raise TopologyError(f"strategies must be the table of playbooks/vars/strategies.yml, got {strategies!r}")
+    for name, entry in strategies.items():
+        if not isinstance(entry, Mapping) or set(entry) != STRATEGY_KEYS:
+            raise TopologyError(f"strategy {name!r} must have exactly the keys {', '.join(sorted(STRATEGY_KEYS))}")
+        if not isinstance(entry["cluster"], bool):
+            raise TopologyError(f"strategy {name!r}: cluster must be true or false, got {entry['cluster']!r}")
+
+
+def _addresses(hostvars, hosts):
+    """Every IPv4 and IPv6 address of the hosts, from their gathered facts (link-local IPv6 left out)."""
+    found = []
+    for host in hosts:
+        facts = host_vars(_NAME, hostvars, host)
+        found += list(facts.get("ansible_all_ipv4_addresses") or [])
+        found += [a for a in facts.get("ansible_all_ipv6_addresses") or [] if not a.lower().startswith("fe80:")]
+    return found
+
+
+def _http_address(address):
+    """The connector binds the address the balancers use when that is an IP address; with a host name (which the
+    backend itself may resolve to 127.0.1.1) it listens on every address, behind the firewall."""
+    return address if re.fullmatch(r"[0-9.]+|\[[0-9A-Fa-f:.]+\]", address) else ""
+
+
+def topology(
+    *,
+    strategies,
+    groups,
+    hostvars,
+    balancer="nginx",
+    strategy="none",
+    backends_group="backends",
+    balancers_group="balancers",
+    route_prefix="tomcat",
+    http_port=8080,
+    cluster_port=4000,
+    tls=False,
+    tls_redirect=True,
+    play_hosts=None,
+    firewall=True,
+):
+    """The setup: the choice and what it means for every role, the routes, the members and the addresses.
+
+    Raises TopologyError (settings) or AnsibleFilterError (a host variable, from the member filters); each is
+    one sentence. play_hosts (the hosts of the run) are checked against the firewall's needs when firewall is on.
+    """
+    check_strategies(strategies)
+    if balancer not in BALANCER_SETTINGS:
+        raise TopologyError(f"tomcat_ha_balancer must be one of {', '.join(BALANCER_SETTINGS)} (got {balancer})")
+    if strategy not in strategies:
+        raise TopologyError(f"tomcat_ha_strategy must be one of {', '.join(strategies)} (got {strategy})")
+    choices = offered(strategies, balancer)
+    if strategy not in choices:
+        raise TopologyError(
+            f"strategy {strategy} is not offered on {balancer}: use one of {', '.join(choices)}, or the other balancer"
+        )
+    if tls and balancer not in TLS_BALANCERS:
+        raise TopologyError(
+            f"tomcat_ha_tls is offered on {' and '.join(TLS_BALANCERS)}, not on {balancer}: "
+            f"set tomcat_ha_tls to false, or choose {' or '.join(TLS_BALANCERS)}."
+        )
+    entry = strategies[strategy]
+    cluster = entry["cluster"]
+    backends = list(groups.get(backends_group) or [])
+    balancers = list(groups.get(balancers_group) or [])
+    if not balancers or len(backends) < (2 if cluster else 1):
+        need = f"at least two: strategy {strategy} runs a cluster" if cluster else "at least one"
+        raise TopologyError(
+            f"the inventory needs a '{balancers_group}' group with the balancer and a '{backends_group}' group "
+            f"with the Tomcat hosts ({need})."
+        )
+    if firewall and play_hosts is not None:
+        missing = [h for h in balancers + backends if h not in play_hosts]
+        if missing:
+            raise TopologyError(
+                "the backends' firewall needs the addresses of every balancer and backend, but "
+                f"{', '.join(missing)} were left out of this run (--limit): run it on all of them, "
+                "or set tomcat_firewall_enabled to false."
+            )
+    routes = build_routes("jvm_routes", backends, hostvars, prefix=route_prefix)
+    members = balancer_members(backends, hostvars, routes=routes, default_port=http_port)
+    peers = cluster_members(backends, hostvars, routes=routes, default_port=cluster_port) if cluster else []
+    setting = entry[BALANCER_SETTINGS[balancer]]
+    balancer_addresses = _addresses(hostvars, balancers)
+    backend_addresses = _addresses(hostvars, backends)
+    by_host = {m["host"]: m for m in members}
+    hosts = {}
+    for host in backends:
+        others = [h for h in backends if h != host]
+        drop = _addresses(hostvars, balancers + others) + [p["address"] for p in peers if p["host"] != host]
+        hosts[host] = {
+            "route": routes[host],
+            "http_port": by_host[host]["port"],
+            "http_address": _http_address(by_host[host]["address"]),
+            # A partition cuts this backend off from every address of the balancers and of the other backends.
+            "drop_addresses": list(dict.fromkeys(a for a in drop if not a.startswith("127."))),
+        }
+    return {
+        "balancer": balancer,
+        "strategy": strategy,
+        "description": entry["description"],
+        "cluster": cluster,
+        "balancer_setting": setting,
+        # JvmRouteBinderValve renames a session to the node that serves it: only behind a sticky balancer, where
+        # that happens once per failover (behind round robin every other request would rename it).
+        "route_binder": setting not in ROUND_ROBIN,
+        "round_robin": setting in ROUND_ROBIN,
+        "tls": bool(tls),
+        "tls_redirect": bool(tls_redirect),
+        # With TLS and the redirect every request is HTTPS, so the cookies are marked Secure.
+        "cookie_secure": bool(tls and tls_redirect),
+        "backends_group": backends_group,
+        "backends": backends,
+        "balancers": balancers,
+        "routes": routes,
+        "balancer_members": members,
+        "cluster_members": peers,
+        "balancer_addresses": balancer_addresses,
+        "backend_addresses": backend_addresses,
+        # The backends' firewall admits the cluster ports from the backends' own addresses (their facts), not
+        # the configured cluster addresses: a wrong one must not lock a healthy peer out while a run rolls back.
+        "cluster_sources": backend_addresses if cluster else [],
+        "hosts": hosts,
+    }
