@@ -72,10 +72,10 @@ lab-up: venv image ## start the four lab hosts and print their addresses
 	@ansible-playbook lab/playbooks/lab_up.yml
 
 lab: venv image $(BROWSER_TOOLS) ## build the lab, run every experiment under load, write lab-report/index.html
-	@python lab/lab.py $(if $(ONLY),$(addprefix --only ,$(ONLY)))
+	@python -m lab $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
 faults: venv image $(BROWSER_TOOLS) ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load
-	@python lab/lab.py --faults $(if $(ONLY),$(addprefix --only ,$(ONLY)))
+	@python -m lab --faults $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
 lab-down: venv ## remove the lab's containers and network (nothing else)
 	@ansible-playbook lab/playbooks/lab_down.yml -e lab_all=true

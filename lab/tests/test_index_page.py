@@ -7,16 +7,11 @@ with the reason, they are not skipped.
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
+from test_report import result
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import report  # noqa: E402
-import screenshots  # noqa: E402
-from test_report import result  # noqa: E402
+from lab import report, screenshots
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><title>page</title>
 <link rel="icon" href="data:,"></head>

@@ -17,7 +17,8 @@ from contextlib import contextmanager
 
 import pytest
 from _cli import run
-from _loopback import Nginx, free_port
+
+from lab.loopback import Nginx, free_port
 
 RENDER = """
 - name: Render the nginx_balancer template

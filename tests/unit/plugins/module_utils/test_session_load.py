@@ -14,12 +14,13 @@ import time
 from collections import Counter
 
 import pytest
-from _loopback import Nginx, PageServer, free_port
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load import (
     LoadParameterError,
     classify_error,
     run_load,
 )
+
+from lab.loopback import Nginx, PageServer, free_port
 
 RECORD_KEYS = {
     "user",

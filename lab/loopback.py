@@ -4,7 +4,8 @@
 
 """Loopback-only test servers: a throwaway nginx and a page server that follows the session page contract.
 
-Shared by the unit tests and scripts/bench_probe.py. Everything binds 127.0.0.1 (or ::1); nothing else.
+Shared by the unit tests and the benchmarks (scripts/bench_probe.py, bench_load.py). Everything binds 127.0.0.1
+(or ::1); nothing else.
 """
 
 from __future__ import annotations
