@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from lab.hosts import RELEASES, lab_release, release_problem
+from lab.hosts import RELEASES, lab_name, lab_release, release_problem
 from lab.report import write_index, write_report
 from lab.screenshots import Browser, missing
 
@@ -94,7 +94,8 @@ def share(units: list[list[dict]], labs: int) -> list[list[list[dict]]]:
 
 
 def lab_names(count: int) -> list[str]:
-    return ["sessionlab" if i == 0 else f"sessionlab{i + 1}" for i in range(count)]
+    """The labs' names: SESSIONLAB_LAB (sessionlab by default), then the same name numbered from 2."""
+    return [lab_name() if i == 0 else f"{lab_name()}{i + 1}" for i in range(count)]
 
 
 # The task verify.yml is in once the fault is complete (the backend stopped, frozen or cut off) and the probe
