@@ -48,10 +48,11 @@ def wait_for_port(port, host="127.0.0.1", timeout=10.0, process=None):
 class Nginx:
     """Run the system nginx in the foreground (no master, no daemon) with everything in a temp directory.
 
-    http_block is the content of the http {} block; the temp paths, pid and logs are added here.
+    http_block is the content of the http {} block; the temp paths, pid and logs are added here. binary has no
+    default: the unit tests take it from the nginx_binary fixture, which only tests marked nginx may use.
     """
 
-    def __init__(self, http_block, binary=NGINX):
+    def __init__(self, http_block, binary):
         self.binary = binary
         self.http_block = http_block
         self.prefix = None

@@ -20,6 +20,9 @@ from _cli import run
 
 from lab.loopback import Nginx, free_port
 
+# Every test here runs nginx: make unit-nginx.
+pytestmark = pytest.mark.nginx
+
 RENDER = """
 - name: Render the nginx_balancer template
   hosts: localhost

@@ -24,6 +24,9 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.filter.session_id import s
 
 from lab.loopback import Nginx, free_port
 
+# Every test here runs nginx: make unit-nginx.
+pytestmark = pytest.mark.nginx
+
 KEYS_PER_LAYOUT = 500
 SESSION_BASES = 500
 BACKENDS = ("b1", "b2", "b3", "b4")

@@ -15,6 +15,9 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.filter.nginx_ip_hash impor
 
 from lab.loopback import Nginx, free_port, http_get
 
+# Every test here runs nginx: make unit-nginx.
+pytestmark = pytest.mark.nginx
+
 CLIENTS_PER_CASE = 240
 
 

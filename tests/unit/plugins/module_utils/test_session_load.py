@@ -273,6 +273,7 @@ def test_https(tls_page_server):
     assert "certificate verify failed" in refused["history"][0]["error"]
 
 
+@pytest.mark.nginx
 def test_200_requests_per_second_through_nginx(nginx_binary):
     with PageServer() as one, PageServer(name="backend2.test", route="tomcat2") as two:
         front = free_port()
