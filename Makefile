@@ -40,10 +40,10 @@ export SCREENSHOTS
 BROWSER_TOOLS := $(if $(filter 0,$(SCREENSHOTS)),,browser)
 SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes
 
-.PHONY: help prereq venv browser image lab faults lab-up lab-down test lint unit sanity build molecule bench docs clean
+.PHONY: help prereq venv browser image lab faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
 
 help: ## list the targets
-	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 prereq: ## make sure the Docker engine (and test tools) are there; start or install them when possible
 	@scripts/prereq.sh --test
@@ -72,15 +72,15 @@ lab-up: venv image ## start the four lab hosts and print their addresses
 	@ansible-playbook lab/playbooks/lab_up.yml
 
 lab: venv image $(BROWSER_TOOLS) ## build the lab, run every experiment under load, write lab-report/index.html
-	@python lab/lab.py $(if $(ONLY),$(addprefix --only ,$(ONLY)))
+	@python -m lab $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
 faults: venv image $(BROWSER_TOOLS) ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load
-	@python lab/lab.py --faults $(if $(ONLY),$(addprefix --only ,$(ONLY)))
+	@python -m lab --faults $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
 lab-down: venv ## remove the lab's containers and network (nothing else)
 	@ansible-playbook lab/playbooks/lab_down.yml -e lab_all=true
 
-test: lint build unit sanity molecule ## lint, build, unit tests, sanity, Molecule scenarios
+test: lint build unit unit-nginx unit-browser sanity molecule ## lint, build, unit tests (all three), sanity, Molecule scenarios
 
 lint: venv ## yamllint, ansible-lint (production profile, offline), ruff
 	yamllint --strict .
@@ -99,8 +99,18 @@ build: venv ## build the collection tarball and check nothing but the collection
 	ansible-galaxy collection build --force --output-path build/dist
 	@scripts/check_build.sh build/dist/sessionlab-tomcat_ha-*.tar.gz
 
-unit: venv prereq browser ## pytest: the plugins (real nginx on loopback included), the lab tooling, the report page
-	pytest tests/unit lab/tests
+# The unit tests that need a tool beyond .venv carry its marker (pytest.ini): make unit leaves them out, and the
+# tool's target installs the tool and runs them.
+UNIT_TESTS := tests/unit lab/tests
+
+unit: venv ## pytest: the tests that need only .venv (plugins, roles, playbook vars, docs, the lab's report)
+	pytest $(UNIT_TESTS) -m "not nginx and not browser"
+
+unit-nginx: venv prereq ## pytest: the tests against a real nginx on loopback (hash predictions, routes, load rate)
+	pytest $(UNIT_TESTS) -m nginx
+
+unit-browser: venv browser ## pytest: the report page in headless Chromium
+	pytest $(UNIT_TESTS) -m browser
 
 sanity: venv ## ansible-test sanity, offline
 	scripts/sanity.sh

@@ -36,13 +36,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.lab_hosts import INVENTORY, lab_cache_dir, lab_hosts, lab_release, release_default, release_problem  # noqa: E402
+from lab.hosts import INVENTORY, lab_cache_dir, lab_hosts, lab_release, release_default, release_problem  # noqa: E402
 
 LAB = "sessionlabbench"
-# tests.lab_hosts names the containers from SESSIONLAB_LAB, as the playbooks do.
+# lab.hosts names the containers from SESSIONLAB_LAB, as the playbooks do.
 os.environ["SESSIONLAB_LAB"] = LAB
 ENV = dict(os.environ, ANSIBLE_FORCE_COLOR="0", PYTHONUNBUFFERED="1")
-# A scenario's own hosts file (LAB_INVENTORY, as tests.lab_hosts reads it) comes before the lab's inventory.
+# A scenario's own hosts file (LAB_INVENTORY, as lab.hosts reads it) comes before the lab's inventory.
 HOSTS = ["-i", str(INVENTORY), "-i", "lab/inventory"] if os.environ.get("LAB_INVENTORY") else []
 CLUSTER = [*HOSTS, "-e", "tomcat_ha_balancer=nginx", "-e", "tomcat_ha_strategy=cluster"]
 # --paths: label and environment of each path; four backends are the four_backends scenario's hosts.

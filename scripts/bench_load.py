@@ -17,10 +17,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "collections"))
-sys.path.insert(0, str(REPO_ROOT / "tests" / "unit"))
+sys.path.insert(0, str(REPO_ROOT))
 
-from _loopback import NGINX, Nginx, PageServer, free_port  # noqa: E402
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load import run_load  # noqa: E402
+
+from lab.loopback import NGINX, Nginx, PageServer, free_port  # noqa: E402
 
 
 def main():

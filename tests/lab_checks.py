@@ -11,7 +11,7 @@ from pathlib import Path
 import testinfra
 import yaml
 
-from tests.lab_hosts import INVENTORY, ROOT, lab_hosts, release_default, ssh_config
+from lab.hosts import INVENTORY, ROOT, lab_hosts, release_default, ssh_config
 
 BACKENDS = lab_hosts("backends")
 BALANCER = next(iter(lab_hosts("balancers")))

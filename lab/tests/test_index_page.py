@@ -1,22 +1,17 @@
 """index.html in a real browser: a small sample report opened in headless Chromium through Playwright.
 
-make test installs Debian's chromium and the pinned Playwright (make browser); without them these tests fail
-with the reason, they are not skipped.
+The tests that open it are marked browser: make unit-browser (in make test) installs Debian's chromium and the
+pinned Playwright (make browser) and runs them; without them they fail with the reason, they are not skipped.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
+from test_report import result
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import report  # noqa: E402
-import screenshots  # noqa: E402
-from test_report import result  # noqa: E402
+from lab import report, screenshots
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><title>page</title>
 <link rel="icon" href="data:,"></head>
@@ -56,6 +51,7 @@ def sample(tmp_path_factory, browser):
     return out, report.write_index(out)
 
 
+@pytest.mark.browser
 def test_the_page_shows_every_row_and_the_matrix(browser, sample):
     _out, index = sample
     page = browser.page
@@ -78,6 +74,7 @@ def test_the_page_shows_every_row_and_the_matrix(browser, sample):
     assert all(url.startswith(("file:", "data:")) for url in requests), requests
 
 
+@pytest.mark.browser
 def test_every_image_loads_with_a_size(browser, sample):
     _out, index = sample
     page = browser.page
@@ -92,6 +89,7 @@ def test_every_image_loads_with_a_size(browser, sample):
     assert captions == ["before", "during"] * 2
 
 
+@pytest.mark.browser
 def test_links_point_at_files_that_exist(browser, sample):
     out, index = sample
     page = browser.page
@@ -102,6 +100,7 @@ def test_links_point_at_files_that_exist(browser, sample):
         assert (out / href).exists(), href
 
 
+@pytest.mark.browser
 def test_text_from_results_is_escaped(sample):
     _out, index = sample
     text = index.read_text()

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from xml.dom import minidom
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import report  # noqa: E402
+from lab import report
 
 
 def record(user, seq, start, outcome="ok", server="b1", count=None, latency=5.0):

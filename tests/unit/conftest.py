@@ -24,7 +24,7 @@ else:
     sys.path.insert(0, str(REPO_ROOT / "collections"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _loopback import NGINX, NGINX_HINT, PageServer  # noqa: E402
+from lab.loopback import NGINX, NGINX_HINT, PageServer  # noqa: E402
 
 
 def pytest_addoption(parser):

@@ -15,8 +15,8 @@ import time
 
 import yaml
 
+from lab.hosts import INVENTORY, ROOT, lab_hosts, lab_vars, write_inventory
 from tests.lab_checks import BACKENDS, BALANCER, CLIENT, TOMCAT, Load, ansible_env, balancer_host, host, run_playbook
-from tests.lab_hosts import INVENTORY, ROOT, lab_hosts, lab_vars, write_inventory
 
 SERVER_XML = f"/etc/{TOMCAT}/server.xml"
 NGINX_CONF = "/etc/nginx/conf.d/sessionlab-balancer.conf"

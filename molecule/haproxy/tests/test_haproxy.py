@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
+from lab.hosts import lab_hosts
 from tests.lab_checks import BACKENDS, CLIENT, CURL, ROUTES, TOMCAT, balancer_url, fetch_when_settled, host, poll
-from tests.lab_hosts import lab_hosts
 
 STATS = "http://127.0.0.1:8404/stats;csv"
 

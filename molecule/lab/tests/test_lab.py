@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.lab_hosts import lab_hosts
+from lab.hosts import lab_hosts
 
 HOSTS = lab_hosts()
 

@@ -12,8 +12,8 @@ import pytest
 import testinfra
 import yaml
 
+from lab.hosts import INVENTORY, lab_hosts, write_inventory
 from tests.lab_checks import TOMCAT, run_playbook
-from tests.lab_hosts import INVENTORY, lab_hosts, write_inventory
 
 CASES = {
     # id: (extra vars, text the failure message must contain)

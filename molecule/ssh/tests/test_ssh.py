@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
+from lab.hosts import lab_hosts, lab_vars, ssh_config
 from tests.lab_checks import host
-from tests.lab_hosts import lab_hosts, lab_vars, ssh_config
 
 HOSTS = lab_hosts()
 USER = lab_vars()["lab_ssh_user"]

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.lab_hosts import ROOT
+from lab.hosts import ROOT
 
 sys.path[:0] = [str(ROOT / "collections"), str(ROOT / "tests" / "unit")]
 from _ip_hash_cases import CASES, SERVERS, client_addresses, http_blocks, locations  # noqa: E402

@@ -17,7 +17,11 @@ from contextlib import contextmanager
 
 import pytest
 from _cli import run
-from _loopback import Nginx, free_port
+
+from lab.loopback import Nginx, free_port
+
+# Every test here runs nginx: make unit-nginx.
+pytestmark = pytest.mark.nginx
 
 RENDER = """
 - name: Render the nginx_balancer template

@@ -19,9 +19,13 @@ from bisect import bisect_left
 from itertools import product
 
 import pytest
-from _loopback import Nginx, free_port
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.nginx_hash import chash_points, nginx_hash
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.session_id import session_id_base
+
+from lab.loopback import Nginx, free_port
+
+# Every test here runs nginx: make unit-nginx.
+pytestmark = pytest.mark.nginx
 
 KEYS_PER_LAYOUT = 500
 SESSION_BASES = 500

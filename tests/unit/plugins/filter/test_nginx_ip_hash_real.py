@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import pytest
 from _ip_hash_cases import CASES, SERVERS, client_addresses, http_blocks, locations
-from _loopback import Nginx, free_port, http_get
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.nginx_ip_hash import nginx_ip_hash
+
+from lab.loopback import Nginx, free_port, http_get
+
+# Every test here runs nginx: make unit-nginx.
+pytestmark = pytest.mark.nginx
 
 CLIENTS_PER_CASE = 240
 

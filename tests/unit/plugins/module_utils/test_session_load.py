@@ -14,12 +14,13 @@ import time
 from collections import Counter
 
 import pytest
-from _loopback import Nginx, PageServer, free_port
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load import (
     LoadParameterError,
     classify_error,
     run_load,
 )
+
+from lab.loopback import Nginx, PageServer, free_port
 
 RECORD_KEYS = {
     "user",
@@ -272,6 +273,7 @@ def test_https(tls_page_server):
     assert "certificate verify failed" in refused["history"][0]["error"]
 
 
+@pytest.mark.nginx
 def test_200_requests_per_second_through_nginx(nginx_binary):
     with PageServer() as one, PageServer(name="backend2.test", route="tomcat2") as two:
         front = free_port()

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from _loopback import free_port
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_probe import (
     ProbeParameterError,
     apply_set_cookies,
     parse_set_cookie,
     run_probe,
 )
+
+from lab.loopback import free_port
 
 SAMPLE_KEYS = {
     "index",

@@ -4,7 +4,8 @@
 
 """Loopback-only test servers: a throwaway nginx and a page server that follows the session page contract.
 
-Shared by the unit tests and scripts/bench_probe.py. Everything binds 127.0.0.1 (or ::1); nothing else.
+Shared by the unit tests and the benchmarks (scripts/bench_probe.py, bench_load.py). Everything binds 127.0.0.1
+(or ::1); nothing else.
 """
 
 from __future__ import annotations
@@ -47,10 +48,11 @@ def wait_for_port(port, host="127.0.0.1", timeout=10.0, process=None):
 class Nginx:
     """Run the system nginx in the foreground (no master, no daemon) with everything in a temp directory.
 
-    http_block is the content of the http {} block; the temp paths, pid and logs are added here.
+    http_block is the content of the http {} block; the temp paths, pid and logs are added here. binary has no
+    default: the unit tests take it from the nginx_binary fixture, which only tests marked nginx may use.
     """
 
-    def __init__(self, http_block, binary=NGINX):
+    def __init__(self, http_block, binary):
         self.binary = binary
         self.http_block = http_block
         self.prefix = None

@@ -1,4 +1,6 @@
-"""Read the local lab's host definition (lab/inventory) for tests that reach containers directly."""
+"""The lab's host model, read from its inventory (lab/inventory): hosts, groups, containers, release, SSH.
+
+The lab runner, the benchmarks and the Molecule scenarios' tests (through tests/lab_checks.py) share it."""
 
 from __future__ import annotations
 

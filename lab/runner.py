@@ -1,4 +1,4 @@
-"""`make lab` and `make faults`: bring the local lab up, run experiments on the same hosts, print the table.
+"""python -m lab (make lab, make faults): bring the local lab up, run experiments on the same hosts, print the table.
 
 make lab runs the experiments of lab/experiments.yml: each reconfigures a lab with site.yml (balancer and
 strategy) and runs verify.yml (the quiet probes, and the load through the fault). make faults (--faults)
@@ -14,18 +14,15 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import yaml
 
-sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
-from report import write_index, write_report  # noqa: E402
-from screenshots import Browser, missing  # noqa: E402
-
-from tests.lab_hosts import RELEASES, lab_release, release_problem  # noqa: E402
+from lab.hosts import RELEASES, lab_name, lab_release, release_problem
+from lab.report import write_index, write_report
+from lab.screenshots import Browser, missing
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "lab"
@@ -97,7 +94,8 @@ def share(units: list[list[dict]], labs: int) -> list[list[list[dict]]]:
 
 
 def lab_names(count: int) -> list[str]:
-    return ["sessionlab" if i == 0 else f"sessionlab{i + 1}" for i in range(count)]
+    """The labs' names: SESSIONLAB_LAB (sessionlab by default), then the same name numbered from 2."""
+    return [lab_name() if i == 0 else f"{lab_name()}{i + 1}" for i in range(count)]
 
 
 # The task verify.yml is in once the fault is complete (the backend stopped, frozen or cut off) and the probe
@@ -199,7 +197,7 @@ def start_browser(lab: str, name: str):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m lab", description=__doc__.splitlines()[0])
     parser.add_argument("--faults", action="store_true", help="run the fault matrix (make faults)")
     parser.add_argument("--only", action="append", help="run only this experiment or cell (repeatable)")
     parser.add_argument("--report-dir", default=str(ROOT / "lab-report"))
@@ -279,7 +277,3 @@ def main() -> int:
         f"report: {out / (kind + '.md')}, page: {out / 'index.html'}"
     )
     return 0 if matched == len(ordered) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
