@@ -7,11 +7,14 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="${VENV:-${repo_root}/.venv}"
 dest="${1:-${repo_root}/docs/reference}"
 mkdir -p "${dest}"
 # antsibull-docs refuses to write where others may write too.
 chmod og-w "${dest}"
-# The checkout's collection through its collections/ symlink, never an installed copy.
+# The pinned antsibull-docs and the ansible-doc it runs; the checkout's collection through its collections/
+# symlink, never an installed copy.
+export PATH="${venv}/bin:${PATH}"
 export ANSIBLE_CONFIG="${repo_root}/ansible.cfg" ANSIBLE_COLLECTIONS_PATH="${repo_root}/collections"
 antsibull-docs --config-file "${repo_root}/scripts/antsibull-docs.cfg" collection \
   --use-current --squash-hierarchy --output-format simplified-rst --fail-on-error --cleanup everything \
