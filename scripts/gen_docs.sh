@@ -22,3 +22,9 @@ antsibull-docs --config-file "${repo_root}/scripts/antsibull-docs.cfg" collectio
 # antsibull-docs 2.28 backslash-escapes text inside :code:, which only Sphinx unescapes; GitHub's renderer
 # shows the backslashes (and a copied install command would carry them). A plain literal needs no escapes.
 perl -pi -e 's/:code:`([^`]*)`/"``" . ($1 =~ s#\\(.)#$1#gr) . "``"/ge' "${dest}"/*.rst
+# It also links another collection's plugin (M(ansible.builtin.assert), a seealso) as a page of this one; such a
+# link goes to that plugin's page on the Ansible docsite, found from the FQCN it shows.
+perl -pi -e 'BEGIN { $dir = shift @ARGV }
+  s{`(([\w\\]+)\.([\w\\]+)\.[^`<]+) <(\w+)\.rst>`__}{
+    -e "$dir/$4.rst" ? $& : "`$1 <https://docs.ansible.com/ansible/latest/collections/" . ("$2/$3" =~ tr/\\//dr) . "/$4.html>`__"
+  }ge' "${dest}" "${dest}"/*.rst
