@@ -82,11 +82,14 @@ lab-down: venv ## remove the lab's containers and network (nothing else)
 
 test: lint build unit unit-nginx unit-browser sanity molecule ## lint, build, unit tests (all three), sanity, Molecule scenarios
 
-lint: venv ## yamllint, ansible-lint (production profile, offline), ruff
+lint: venv ## yamllint, ansible-lint (production profile, offline), antsibull-docs, ruff
 	yamllint --strict .
 	@# ansible-lint finds collections in ANSIBLE_HOME first, where Molecule installs this one: a copy from an
 	@# earlier run would hide a new plugin of the checkout. Its own empty home makes it read the checkout.
 	ANSIBLE_HOME=$(CURDIR)/.cache/ansible-lint ansible-lint --offline
+	@# The plugins' and roles' documentation: schema, markup, references to this collection and ansible.builtin.
+	antsibull-docs lint-collection-docs --plugin-docs --output-format simplified-rst \
+	  --validate-collection-refs dependent --disallow-unknown-collection-refs .
 	ruff check .
 	ruff format --check .
 	@# The real-hosts inventory is only syntax-checked and listed here: its hosts are never contacted.
@@ -125,8 +128,8 @@ bench: venv image ## benchmarks: probe and load generator speed, playbook times 
 	python scripts/bench_lab.py
 	python scripts/bench_lab.py --paths
 
-docs: venv ## regenerate docs/roles and docs/plugins from the argument specs and the plugins' documentation
-	python scripts/gen_docs.py
+docs: venv ## regenerate docs/reference (antsibull-docs) from the argument specs and the plugins' documentation
+	scripts/gen_docs.sh
 
 clean: lab-down ## remove the lab, build outputs and reports (keeps images and .venv)
 	rm -rf build lab-report .pytest_cache .ruff_cache
