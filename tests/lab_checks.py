@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,6 +13,13 @@ import testinfra
 import yaml
 
 from lab.hosts import INVENTORY, ROOT, lab_hosts, release_default, ssh_config
+
+# The collection, importable as ansible_collections.sessionlab.tomcat_ha through the checkout's own symlink.
+sys.path.insert(0, str(ROOT / "collections"))
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._setup import (  # noqa: E402
+    BALANCER_SETTINGS,
+    ROUND_ROBIN,
+)
 
 BACKENDS = lab_hosts("backends")
 BALANCER = next(iter(lab_hosts("balancers")))
@@ -45,12 +53,12 @@ CURL = f"curl --cacert {LAB_CA}"
 
 def strategy() -> dict:
     """The scenario's strategy as playbooks/vars/strategies.yml gives it, with round_robin: whether its balancer
-    spreads a session's requests over every backend (strategies none and cluster)."""
+    spreads a session's requests over every backend (strategies none and cluster), as the topology action says."""
     settings = scenario_vars()
     data = yaml.safe_load((ROOT / "playbooks" / "vars" / "strategies.yml").read_text())
     entry = data["tomcat_ha_strategies"][settings.get("tomcat_ha_strategy", "none")]
-    setting = entry[data["_ha_balancer_setting"][settings.get("tomcat_ha_balancer", "nginx")]]
-    return {**entry, "round_robin": setting in ("round_robin", "none")}
+    setting = entry[BALANCER_SETTINGS[settings.get("tomcat_ha_balancer", "nginx")]]
+    return {**entry, "round_robin": setting in ROUND_ROBIN}
 
 
 def balancer_url(path: str = "") -> str:

@@ -102,4 +102,4 @@ def cluster_answer_hold(send_options, sender_timeout):
 
 class FilterModule:
     def filters(self):
-        return {_NAME: cluster_answer_hold}
+        return {"cluster_answer_hold": cluster_answer_hold}

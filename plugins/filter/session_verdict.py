@@ -124,7 +124,11 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.nginx_hash import nginx_hash
-from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._verdict import VerdictError, run_verdict, verdict
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._verdict import (
+    VerdictError,
+    results_verdict,
+    run_verdict,
+)
 
 INPUT_KEYS = ("before", "after", "load", "timing")
 
@@ -146,13 +150,7 @@ def session_verdict(results, expected, *, topology=None, fault=None):
     try:
         if topology is not None:
             return run_verdict(expected, topology, fault, results, hash_key=nginx_hash)
-        return verdict(
-            expected,
-            before=results.get("before"),
-            after=results.get("after"),
-            load=results.get("load"),
-            timing=results.get("timing"),
-        )
+        return results_verdict(expected, results)
     except VerdictError as exc:
         raise AnsibleFilterError(f"session_verdict: {exc}", orig_exc=exc) from exc
     except (KeyError, TypeError) as exc:

@@ -26,6 +26,8 @@ description:
   - It never changes anything and runs in check mode too.
 author:
   - sessionlab maintainers (@sessionlab)
+extends_documentation_fragment:
+  - sessionlab.tomcat_ha.controller_action
 options:
   checks:
     description:
@@ -36,17 +38,6 @@ options:
     type: list
     elements: dict
     required: true
-attributes:
-  check_mode:
-    support: full
-    description: It only reads variables.
-  diff_mode:
-    support: none
-    description: It changes nothing.
-  platform:
-    support: full
-    platforms: all
-    description: It runs on the controller; the host is not contacted.
 """
 
 EXAMPLES = r"""

@@ -34,6 +34,8 @@ description:
     C(ansible_all_ipv6_addresses) without link-local ones): gather the network facts of every host first."
 author:
   - sessionlab maintainers (@sessionlab)
+extends_documentation_fragment:
+  - sessionlab.tomcat_ha.controller_action
 options:
   strategies:
     description:
@@ -96,17 +98,6 @@ options:
       - The backends' firewall is on (C(tomcat_firewall_enabled)); it needs the addresses of every balancer and backend.
     type: bool
     default: true
-attributes:
-  check_mode:
-    support: full
-    description: It only reads the inventory and facts.
-  diff_mode:
-    support: none
-    description: It changes nothing.
-  platform:
-    support: full
-    platforms: all
-    description: It runs on the controller; no host is contacted.
 seealso:
   - module: sessionlab.tomcat_ha.checks
 """

@@ -271,8 +271,13 @@ def run_verdict(expectations, topology, fault, results, hash_key=None):
             raise VerdictError("a verdict behind nginx hash_cookie needs the nginx_hash prediction (hash_key)")
         stable = predicted_stable(results["before"], topology["balancer_members"], hash_key)
         cell = _merge(cell, {"probe": {"stable_before": stable}})
+    return results_verdict(cell, results)
+
+
+def results_verdict(expected, results):
+    """verdict() of the raw results as the session_verdict filter takes them: before, after, load, timing."""
     return verdict(
-        cell,
+        expected,
         before=results.get("before"),
         after=results.get("after"),
         load=results.get("load"),

@@ -6,12 +6,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 import yaml
-from _cli import run
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._setup import (
+    BALANCER_SETTINGS,
+    TLS_BALANCERS,
+    check_strategies,
+    topology,
+)
 from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._verdict import check_expectation, expectation_cell
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,8 +24,8 @@ STRATEGIES_FILE = yaml.safe_load((VARS / "strategies.yml").read_text())
 STRATEGIES = STRATEGIES_FILE["tomcat_ha_strategies"]
 EXPECTATIONS = yaml.safe_load((VARS / "expectations.yml").read_text())["tomcat_ha_expectations"]
 FAULTS = yaml.safe_load((VARS / "faults.yml").read_text())["tomcat_ha_faults"]
-# Balancer -> the strategy key its role takes its setting from, as site.yml reads it.
-BALANCERS = STRATEGIES_FILE["_ha_balancer_setting"]
+# Balancer -> the strategy key its role takes its setting from, as the topology action reads it.
+BALANCERS = BALANCER_SETTINGS
 
 
 def choices(role, option):
@@ -34,23 +38,17 @@ def cell(strategy, balancer, fault):
     return expectation_cell(EXPECTATIONS, strategy, balancer, fault)
 
 
-def test_every_balancer_has_its_strategy_setting():
-    assert set(BALANCERS) == set(STRATEGIES_FILE["_ha_balancers"]) == {"nginx", "httpd", "haproxy"}
-    assert set(STRATEGIES_FILE["_ha_tls_balancers"]) <= set(BALANCERS)
+def test_every_balancer_has_its_role_and_the_balancer_roles_choices():
+    assert set(BALANCERS) == {"nginx", "httpd", "haproxy"}
+    assert set(TLS_BALANCERS) <= set(BALANCERS)
+    spec = yaml.safe_load((ROOT / "roles" / "balancer" / "meta" / "argument_specs.yml").read_text())
+    assert spec["argument_specs"]["main"]["options"]["balancer_type"]["choices"] == list(BALANCERS)
+    for balancer in BALANCERS:
+        assert (ROOT / "roles" / f"{balancer}_balancer" / "tasks" / "main.yml").exists(), balancer
 
 
-def role_default(role, name):
-    return yaml.safe_load((ROOT / "roles" / role / "defaults" / "main.yml").read_text())[name]
-
-
-def test_the_answer_timeouts_and_cluster_defaults_site_yml_compares_are_the_roles_defaults():
-    timeouts = STRATEGIES_FILE["_ha_answer_timeouts"]
-    assert set(timeouts) == set(BALANCERS)
-    for balancer, spec in timeouts.items():
-        assert spec["dialect"] == balancer
-        assert str(spec["default"]) == str(role_default(f"{balancer}_balancer", spec["var"])), balancer
-    for name, value in STRATEGIES_FILE["_ha_cluster_defaults"].items():
-        assert value == role_default("tomcat", name), name
+def test_the_strategy_table_passes_the_topology_check():
+    check_strategies(STRATEGIES)
 
 
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
@@ -89,37 +87,22 @@ def test_the_cluster_cells_say_what_they_lose():
     assert cell("cluster", "nginx", "stop")["load"] == {"failed_requests": 0, "sessions_lost": 0, "updates_lost": 0}
 
 
-ROUTE_BINDER_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  vars_files: [{vars}/strategies.yml]
-  tasks:
-    - name: What site.yml gives the tomcat role for each strategy and balancer
-      ansible.builtin.debug:
-        msg: "RESULT {{{{ item.0 }}}} {{{{ item.1 }}}} {{{{ _ha_route_binder | bool }}}}"
-      loop: "{{{{ tomcat_ha_strategies | list | product(_ha_balancers) | list }}}}"
-      vars:
-        tomcat_ha_strategy: "{{{{ item.0 }}}}"
-        tomcat_ha_balancer: "{{{{ item.1 }}}}"
-"""
-
-
-def test_the_route_binder_is_on_behind_sticky_balancers_only(repo_root, tmp_path):
+def test_the_route_binder_is_on_behind_sticky_balancers_only():
     """JvmRouteBinderValve renames a session to the node that serves it: behind round robin that is every
     other request, and a rename whose answer is lost loses the session."""
-    playbook = tmp_path / "route_binder.yml"
-    playbook.write_text(ROUTE_BINDER_PLAY.format(vars=VARS))
-    result = run(repo_root, ["ansible-playbook", "-i", "localhost,", "-c", "local", str(playbook)])
-    assert result.returncode == 0, result.stdout + result.stderr
-    found = {
-        (strategy, balancer): binder == "True"
-        for strategy, balancer, binder in re.findall(r"RESULT (\S+) (\S+) (True|False)", result.stdout)
+    hosts = {
+        "lb": {"ansible_all_ipv4_addresses": ["10.0.0.9"]},
+        "b1": {"ansible_all_ipv4_addresses": ["10.0.0.1"], "ansible_default_ipv4": {"address": "10.0.0.1"}},
+        "b2": {"ansible_all_ipv4_addresses": ["10.0.0.2"], "ansible_default_ipv4": {"address": "10.0.0.2"}},
     }
-    expected = {
-        (strategy, balancer): STRATEGIES[strategy][setting] not in (None, "round_robin", "none")
-        for strategy in STRATEGIES
-        for balancer, setting in BALANCERS.items()
-    }
-    assert found == expected
+    groups = {"balancers": ["lb"], "backends": ["b1", "b2"]}
+    found = {}
+    for strategy, entry in STRATEGIES.items():
+        for balancer, setting in BALANCERS.items():
+            if entry[setting] is None:
+                continue
+            setup = topology(strategies=STRATEGIES, groups=groups, hostvars=hosts, balancer=balancer, strategy=strategy)
+            found[strategy, balancer] = setup["route_binder"]
+            assert setup["route_binder"] == (entry[setting] not in ("round_robin", "none")), (strategy, balancer)
     assert found["sticky_cluster", "httpd"] and found["sticky_cluster", "nginx"]
     assert not found["cluster", "nginx"] and not found["cluster", "haproxy"]

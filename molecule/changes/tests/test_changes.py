@@ -75,8 +75,8 @@ def inventory_with(directory, host_vars: dict[str, dict]):
     return write_inventory(directory, data)
 
 
-def tomcat(hostname: str, entry: str, **extra) -> None:
-    """Run one of the tomcat role's entry points (fault, restore) on one backend, as verify.yml does."""
+def fault(hostname: str, entry: str, **extra) -> None:
+    """Run one of the tomcat_fault role's entry points (main, restore) on one backend, as verify.yml does."""
     proc = subprocess.run(
         [
             "ansible",
@@ -86,7 +86,7 @@ def tomcat(hostname: str, entry: str, **extra) -> None:
             "-m",
             "ansible.builtin.include_role",
             "-a",
-            f"name=sessionlab.tomcat_ha.tomcat tasks_from={entry}",
+            f"name=sessionlab.tomcat_ha.tomcat_fault tasks_from={entry}",
             "-e",
             json.dumps(extra),
         ],
@@ -202,7 +202,7 @@ def test_a_node_that_restarts_without_its_peers_stops_the_run(tmp_path, backends
     h1, h2 = backends[B1], backends[B2]
     pid2 = main_pid(h2)
     cut_off = [address(h1), address(balancer_host())]
-    tomcat(B2, "fault", tomcat_fault="partition", tomcat_fault_drop_addresses=cut_off, tomcat_cluster_enabled=True)
+    fault(B2, "main", tomcat_fault_kind="partition", tomcat_fault_drop_addresses=cut_off)
     try:
         # Only backend1's server.xml changes (backend2 keeps the 7 of the rolling restart before), so it is the
         # one that restarts.
@@ -210,7 +210,7 @@ def test_a_node_that_restarts_without_its_peers_stops_the_run(tmp_path, backends
         inventory = inventory_with(tmp_path, threads)
         proc = run_playbook({"tomcat_start_timeout": 30}, inventory=inventory)
     finally:
-        tomcat(B2, "restore", tomcat_cluster_enabled=True)
+        fault(B2, "restore", tomcat_cluster_enabled=True)
     out = text(proc)
     assert proc.returncode != 0, tail(proc)
     assert f"tomcat: {B1} did not serve again after its restart" in out, tail(proc)

@@ -37,7 +37,7 @@ CASES = {
     "route-with-dot": ({"tomcat_jvm_route": "tomcat.1"}, "tomcat.1"),
     "cluster-manager": (
         {"tomcat_ha_strategy": "cluster", "tomcat_cluster_manager": "replicated"},
-        "tomcat: tomcat_cluster_manager must be delta or backup (got replicated)",
+        "value of tomcat_cluster_manager must be one of: delta, backup, got: replicated",
     ),
     "send-options": (
         {"tomcat_ha_strategy": "cluster", "tomcat_cluster_channel_send_options": "99"},
@@ -49,10 +49,13 @@ CASES = {
     ),
     "receiver-auto": ({"tomcat_ha_strategy": "cluster", "tomcat_cluster_address": "auto"}, "auto"),
     "receiver-loopback": ({"tomcat_ha_strategy": "cluster", "tomcat_cluster_address": "127.0.0.1"}, "127.0.0.1"),
-    "nginx-method": ({"nginx_balancer_method": "least_conn"}, "nginx_balancer: nginx_balancer_method must be one of"),
+    "nginx-method": (
+        {"nginx_balancer_method": "least_conn"},
+        "value of nginx_balancer_method must be one of: round_robin, ip_hash, hash_cookie, route, got: least_conn",
+    ),
     "httpd-sticky": (
         {"tomcat_ha_balancer": "httpd", "httpd_balancer_sticky": "cookie"},
-        "httpd_balancer: httpd_balancer_sticky must be one of",
+        "value of httpd_balancer_sticky must be one of: routeid_cookie, jsessionid, none, got: cookie",
     ),
     "haproxy-timeout": (
         {"tomcat_ha_balancer": "haproxy", "haproxy_balancer_timeout_server": "2 s"},
@@ -60,8 +63,8 @@ CASES = {
     ),
     "answer-timeout-below-sync-hold": (
         {"tomcat_ha_balancer": "haproxy", "tomcat_ha_strategy": "cluster", "haproxy_balancer_timeout_server": "3s"},
-        "haproxy_balancer_timeout_server is 3s (3.0 s), but with synchronous replication"
-        " (tomcat_cluster_channel_send_options 6) a hung backend holds the answers of the other for up to 5 s",
+        "haproxy_balancer: haproxy_balancer_timeout_server is 3s (3.0 s), but a backend can hold an answer for up to"
+        " 5 s",
     ),
     "haproxy-tls": (
         {"tomcat_ha_balancer": "haproxy", "tomcat_ha_tls": True},
@@ -70,7 +73,7 @@ CASES = {
     "httpd-loadfactor": ({"tomcat_ha_balancer": "httpd", "balancer_member_weight": 101}, "101"),
     "balancer-state": (
         {"nginx_balancer_state": "running"},
-        "nginx_balancer: nginx_balancer_state must be present, configured or absent (got running).",
+        "value of nginx_balancer_state must be one of: present, configured, absent, got: running",
     ),
     "farm-deployer": (
         {"tomcat_ha_strategy": "cluster", "tomcat_cluster_farm_deployer_enabled": True},
@@ -96,7 +99,7 @@ CASES = {
 VERIFY_CASES = {
     "unknown-fault": (
         {"tomcat_ha_fault": "meteor"},
-        "verify: tomcat_ha_fault must be one of stop, kill, freeze, partition, restart (got meteor).",
+        "value of verification_fault must be one of: stop, kill, freeze, partition, restart, got: meteor",
     ),
     "too-many-users": ({"tomcat_ha_load_users": 501}, "verify: tomcat_ha_load_users must be 1 to 500"),
     "no-users": ({"tomcat_ha_load_users": 0}, "verify: tomcat_ha_load_users must be 1 to 500"),
@@ -117,10 +120,15 @@ VERIFY_CASES = {
         {"tomcat_ha_fault": "restart", "tomcat_ha_load_duration": 30},
         "the fault (0 s) and the recovery (40 s): at least 44 s",
     ),
-    "unknown-strategy": ({"tomcat_ha_strategy": "magic"}, "verify: tomcat_ha_strategy must be one of"),
+    "unknown-strategy": ({"tomcat_ha_strategy": "magic"}, "tomcat_ha_strategy must be one of none, ip_hash"),
+    # A string of name=value pairs is a mapping to Ansible, as to the probe; a list is not.
     "cookies-not-a-mapping": (
-        {"tomcat_ha_probe_cookies": "JSESSIONID=ABC"},
-        "verify: tomcat_ha_probe_cookies must be a mapping of cookie name to value",
+        {"tomcat_ha_probe_cookies": ["JSESSIONID", "ABC"]},
+        "argument 'verification_probe_cookies' is of type list and we were unable to convert to dict",
+    ),
+    "probe-host-unknown": (
+        {"tomcat_ha_probe_host": "clinet.qyh.com"},
+        "verify: tomcat_ha_probe_host (verification_probe_host) must be a host of the inventory",
     ),
 }
 

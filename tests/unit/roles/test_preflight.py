@@ -80,7 +80,14 @@ def test_nginx_next_upstream_limits(repo_root, tmp_path, settings, refused):
     members = [{"address": "10.0.0.1", "port": 8080, "route": "tomcat1"}]
     extra = {"nginx_balancer_members": members, **{f"nginx_balancer_{k}": v for k, v in settings.items()}}
     rc, output = preflight(repo_root, tmp_path, "nginx_balancer", extra)
-    expect(rc, output, "nginx_balancer_proxy_next_upstream_tries must be a whole number" if refused else None)
+    # A value that is not a whole number at all is the argument spec's to refuse (it names the variable and the value).
+    spec = "argument 'nginx_balancer_proxy_next_upstream_tries' is of type str and we were unable to convert to int"
+    message = (
+        spec
+        if settings.get("proxy_next_upstream_tries") == "two"
+        else "nginx_balancer_proxy_next_upstream_tries must be a whole number"
+    )
+    expect(rc, output, message if refused else None)
 
 
 @pytest.mark.parametrize(
@@ -167,13 +174,19 @@ CLUSTER = {
         ({"tomcat_cluster_encryption_key": KEY[:63] + "g"}, "(got 64 characters, not all hex digits)"),
         ({"tomcat_cluster_encryption_key": KEY + "\n"}, "(got 65 characters"),
         ({"tomcat_cluster_encryption_key": "", "tomcat_cluster_encryption_enabled": False}, None),
-        ({"tomcat_cluster_encryption_algorithm": "DES/ECB/NoPadding"}, "AES/GCM/NoPadding or AES/CBC/PKCS5Padding"),
+        (
+            {"tomcat_cluster_encryption_algorithm": "DES/ECB/NoPadding"},
+            "value of tomcat_cluster_encryption_algorithm must be one of: AES/GCM/NoPadding, AES/CBC/PKCS5Padding",
+        ),
         ({"tomcat_http_port": 4000}, "listens on port 4000, which must differ from tomcat_http_port (4000)"),
         ({"tomcat_cluster_receiver_auto_bind": 100}, "keep that one port"),
         ({"tomcat_cluster_receiver_auto_bind": 100, "tomcat_firewall_enabled": False}, None),
         ({"tomcat_cluster_sender_timeout": 1000, "tomcat_cluster_failure_detector_read_test": True}, None),
         ({"tomcat_cluster_sender_timeout": 0}, "must be whole numbers of milliseconds above 0 (got 0, 1000, 5000)"),
-        ({"tomcat_cluster_failure_detector_read_timeout": "1s"}, "must be whole numbers of milliseconds above 0"),
+        (
+            {"tomcat_cluster_failure_detector_read_timeout": "1s"},
+            "argument 'tomcat_cluster_failure_detector_read_timeout' is of type str and we were unable to convert",
+        ),
         ({"tomcat_cluster_sender_max_retry_attempts": -1}, "0 or more (got -1)"),
     ],
 )
@@ -209,14 +222,14 @@ def test_tomcat_firewall_and_connector_settings(repo_root, tmp_path, settings, m
     ("role", "settings", "message"),
     [
         ("session_app", {"session_app_cookie_same_site": "Strict"}, None),
-        ("session_app", {"session_app_cookie_same_site": "lax"}, "must be Strict, Lax or None (got lax)"),
+        ("session_app", {"session_app_cookie_same_site": "lax"}, "must be one of: Strict, Lax, None, got: lax"),
         ("session_app", {"session_app_cookie_same_site": "None"}, "None needs session_app_cookie_secure true"),
         ("session_app", {"session_app_cookie_same_site": "None", "session_app_cookie_secure": True}, None),
         ("httpd_balancer", {"httpd_balancer_routeid_cookie_same_site": "None"}, "None only with"),
         (
             "httpd_balancer",
             {"httpd_balancer_proxy_via": True},
-            "httpd_balancer_proxy_via On, Off, Full or Block (got True)",
+            "value of httpd_balancer_proxy_via must be one of: On, Off, Full, Block, got: True",
         ),
         ("httpd_balancer", {"httpd_balancer_routeid_cookie": "ROUTEID\n"}, "the balancer and cookie names plain words"),
         (
@@ -253,7 +266,7 @@ def test_cookie_and_header_settings(repo_root, tmp_path, role, settings, message
         ({"tls_certificate_key": "balancer.key"}, "absolute paths without spaces, quotes or ';'"),
         ({"tls_certificate": "{tmp}/cert.pem; include /tmp/x"}, "absolute paths without spaces, quotes or ';'"),
         ({"tls_listen_port": 80}, "must be a port in 1-65535 other than"),
-        ({"tls_hsts_max_age": "1y"}, "a whole number of seconds (got 1y)"),
+        ({"tls_hsts_max_age": "1y"}, "tls_hsts_max_age' is of type str and we were unable to convert to int"),
         ({"server_name": "lb lb2"}, "must then be one host name"),
         ({"server_name": "lb lb2", "tls_redirect": False}, None),
     ],
@@ -290,7 +303,7 @@ HAPROXY_MEMBERS = [
         ({"check_fall": 0}, "check_fall and check_rise whole numbers from 1"),
         ({"check_path": "/health.jsp x"}, "an absolute path without spaces or quotes"),
         ({"stats_port": 80}, "the stats port another port or 0"),
-        ({"sticky": "jsessionid"}, "haproxy_balancer_sticky must be one of cookie, none (got jsessionid)"),
+        ({"sticky": "jsessionid"}, "value of haproxy_balancer_sticky must be one of: cookie, none, got: jsessionid"),
         ({"cookie_same_site": "None"}, "None only with haproxy_balancer_cookie_secure"),
         ({"members": [{**HAPROXY_MEMBERS[0], "weight": 300}]}, "a weight in 0-256"),
         ({"members": [HAPROXY_MEMBERS[0], HAPROXY_MEMBERS[0]]}, "the routes must be different words"),
@@ -337,9 +350,9 @@ def test_versions_come_from_the_release(repo_root, tmp_path, role):
 @pytest.mark.parametrize(
     ("role", "value", "message"),
     [
-        ("jdk", "seventeen", "jdk: jdk_version must be a whole major version, 11 or newer, or unset"),
+        ("jdk", "seventeen", "argument 'jdk_version' is of type str and we were unable to convert to int"),
         ("jdk", 8, "jdk: jdk_version must be a whole major version, 11 or newer, or unset"),
-        ("tomcat", "ten", "tomcat: tomcat_version must be a major version, 10 or newer, or unset"),
+        ("tomcat", "ten", "argument 'tomcat_version' is of type str and we were unable to convert to int"),
         ("tomcat", 9, "tomcat: tomcat_version must be a major version, 10 or newer, or unset"),
     ],
 )

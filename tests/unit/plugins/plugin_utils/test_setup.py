@@ -1,0 +1,114 @@
+# Copyright (c) 2026, sessionlab maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The topology of a run: what every role gets, and one sentence for every setting it cannot be built from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible.errors import AnsibleFilterError
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._setup import TopologyError, offered, topology
+
+ROOT = Path(__file__).resolve().parents[4]
+STRATEGIES = yaml.safe_load((ROOT / "playbooks" / "vars" / "strategies.yml").read_text())["tomcat_ha_strategies"]
+
+
+def host(*addresses, ipv6=()):
+    return {
+        "ansible_all_ipv4_addresses": list(addresses),
+        "ansible_all_ipv6_addresses": list(ipv6),
+        "ansible_default_ipv4": {"address": addresses[0]},
+    }
+
+
+HOSTVARS = {
+    "lb": host("10.0.0.9", ipv6=("fe80::9", "fd00::9")),
+    "b1": host("10.0.0.1"),
+    "b2": host("10.0.0.2"),
+}
+GROUPS = {"balancers": ["lb"], "backends": ["b1", "b2"]}
+
+
+def setup(**kwargs):
+    args = {"strategies": STRATEGIES, "groups": GROUPS, "hostvars": HOSTVARS, **kwargs}
+    return topology(**args)
+
+
+def test_the_default_setup_is_round_robin_without_a_cluster():
+    result = setup()
+    assert (result["balancer"], result["strategy"], result["cluster"]) == ("nginx", "none", False)
+    assert result["balancer_setting"] == "round_robin" and result["round_robin"] and not result["route_binder"]
+    assert result["routes"] == {"b1": "tomcat1", "b2": "tomcat2"}
+    assert [m["address"] for m in result["balancer_members"]] == ["b1", "b2"]
+    assert result["cluster_members"] == [] and result["cluster_sources"] == []
+    # Link-local IPv6 addresses are left out: no firewall rule can use them across hosts.
+    assert result["balancer_addresses"] == ["10.0.0.9", "fd00::9"]
+
+
+def test_a_cluster_gets_members_sources_and_partition_addresses():
+    result = setup(strategy="cluster")
+    assert [m["address"] for m in result["cluster_members"]] == ["10.0.0.1", "10.0.0.2"]
+    assert result["cluster_sources"] == ["10.0.0.1", "10.0.0.2"]
+    # A partition cuts b1 off from the balancer's and the other backend's addresses, and its cluster address.
+    assert result["hosts"]["b1"]["drop_addresses"] == ["10.0.0.9", "fd00::9", "10.0.0.2"]
+
+
+def test_the_connector_binds_the_address_the_balancers_use_only_when_it_is_an_ip_address():
+    hostvars = {**HOSTVARS, "b1": {**HOSTVARS["b1"], "balancer_member_address": "10.0.0.1"}}
+    result = setup(hostvars=hostvars)
+    assert result["hosts"]["b1"]["http_address"] == "10.0.0.1"
+    assert result["hosts"]["b2"]["http_address"] == ""
+
+
+def test_the_backends_group_is_honoured():
+    result = setup(groups={"balancers": ["lb"], "tomcats": ["b2"]}, backends_group="tomcats")
+    assert result["backends"] == ["b2"] and list(result["hosts"]) == ["b2"]
+
+
+def test_tls_with_the_redirect_marks_cookies_secure():
+    assert setup(tls=True)["cookie_secure"]
+    assert not setup(tls=True, tls_redirect=False)["cookie_secure"]
+
+
+def test_every_strategy_is_offered_somewhere():
+    for balancer in ("nginx", "httpd", "haproxy"):
+        assert offered(STRATEGIES, balancer)
+    assert "ip_hash" not in offered(STRATEGIES, "httpd")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"balancer": "apache"}, "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got apache)"),
+        ({"strategy": "magic"}, "tomcat_ha_strategy must be one of none, ip_hash"),
+        (
+            {"balancer": "httpd", "strategy": "ip_hash"},
+            "strategy ip_hash is not offered on httpd: use one of none, sticky",
+        ),
+        ({"balancer": "haproxy", "tls": True}, "tomcat_ha_tls is offered on nginx and httpd, not on haproxy"),
+        ({"groups": {"backends": ["b1", "b2"]}}, "the inventory needs a 'balancers' group"),
+        (
+            {"groups": {"balancers": ["lb"], "backends": ["b1"]}, "strategy": "cluster"},
+            "at least two: strategy cluster",
+        ),
+        ({"play_hosts": ["lb", "b1"]}, "but b2 were left out of this run (--limit)"),
+        ({"strategies": {"x": {"cluster": False}}}, "strategy 'x' must have exactly the keys"),
+    ],
+)
+def test_bad_settings_are_refused_with_one_sentence(kwargs, message):
+    with pytest.raises(TopologyError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        setup(**kwargs)
+
+
+def test_a_limited_run_is_allowed_without_the_firewall():
+    assert setup(play_hosts=["lb", "b1"], firewall=False)["backends"] == ["b1", "b2"]
+
+
+def test_a_bad_host_variable_gets_the_member_filters_sentence():
+    hostvars = {**HOSTVARS, "b2": {**HOSTVARS["b2"], "tomcat_jvm_route": "tomcat1"}}
+    with pytest.raises(AnsibleFilterError, match="duplicate route 'tomcat1'"):
+        setup(hostvars=hostvars)
