@@ -38,9 +38,13 @@ export LAB_RELEASE
 SCREENSHOTS ?= 1
 export SCREENSHOTS
 BROWSER_TOOLS := $(if $(filter 0,$(SCREENSHOTS)),,browser)
+# make lab REPEAT=3 runs each experiment three times and reports any verdict that changed between its runs;
+# BUSY=2 keeps two CPU workers of stress-ng busy the whole time (a busy machine). Both work for make faults too.
+export REPEAT BUSY
+BUSY_TOOLS := $(if $(filter-out 0,$(BUSY)),busy-tools)
 SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes
 
-.PHONY: help prereq venv browser image lab faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
+.PHONY: help prereq venv busy-tools browser image lab faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,6 +67,9 @@ $(VENV)/.browser: requirements-browser.txt $(VENV)/.installed
 	@$(BIN)/pip install --quiet -r requirements-browser.txt
 	@touch $@
 
+busy-tools:
+	@scripts/prereq.sh --busy
+
 browser: $(VENV)/.browser ## Debian's chromium and the pinned Playwright: screenshots and the report page's test
 
 image: prereq ## build the base and lab images (of LAB_RELEASE) when missing or changed
@@ -71,10 +78,10 @@ image: prereq ## build the base and lab images (of LAB_RELEASE) when missing or 
 lab-up: venv image ## start the four lab hosts and print their addresses
 	@ansible-playbook lab/playbooks/lab_up.yml
 
-lab: venv image $(BROWSER_TOOLS) ## build the lab, run every experiment under load, write lab-report/index.html
+lab: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## build the lab, run every experiment under load, write lab-report/index.html
 	@python -m lab $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
-faults: venv image $(BROWSER_TOOLS) ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load
+faults: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load
 	@python -m lab --faults $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
 lab-down: venv ## remove the lab's containers and network (nothing else)

@@ -11,8 +11,11 @@ Exit status: 0 when every run matched its expectation.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -82,7 +85,29 @@ def plan(opts, data: dict) -> list[list[dict]]:
             raise SystemExit(f"lab: unknown run {', '.join(sorted(unknown))}: pick from " + ", ".join(known))
         units = [[dict(r, provision=True) for r in unit if r["name"] in opts.only] for unit in units]
         units = [unit for unit in units if unit]
+    if opts.repeat > 1:
+        # Every round runs the whole plan again, the rounds one after the other, so a run's repeats are spread
+        # over the session rather than back to back; each run is named <name>.run<round>.
+        units = [
+            [dict(r, name=f"{r['name']}.run{round_}", base=r["name"], round=round_) for r in unit]
+            for round_ in range(1, opts.repeat + 1)
+            for unit in units
+        ]
     return units
+
+
+def changed_verdicts(results: list[dict]) -> dict[str, list[str]]:
+    """Per run repeated with REPEAT, its verdicts in order ("matched", or what missed), when they differ."""
+    verdicts: dict[str, list[str]] = {}
+    for r in results:
+        verdict = r.get("verdict") or {}
+        word = (
+            "matched"
+            if verdict.get("matched") and not r.get("stage_error")
+            else (verdict.get("text") or r.get("stage_error") or r.get("error") or "no verdict")
+        )
+        verdicts.setdefault(r.get("base", r["experiment"]), []).append(word)
+    return {name: words for name, words in verdicts.items() if len(set(words)) > 1}
 
 
 def share(units: list[list[dict]], labs: int) -> list[list[list[dict]]]:
@@ -98,26 +123,28 @@ def lab_names(count: int) -> list[str]:
     return [lab_name() if i == 0 else f"{lab_name()}{i + 1}" for i in range(count)]
 
 
-# The task verify.yml is in once the fault is complete (the backend stopped, frozen or cut off) and the probe
-# during it is done, or once a rolling restart and the probe after it are over: the moment the tutorial
-# refreshes its browser. Not earlier: the browser's request counts in the probe's session, and the probe must
-# see its own requests' counts follow each other. By fault kind, since a skipped task's name is logged too.
-FAULT_MARKERS = {
-    "restart": ("TASK [Make sure every backend serves again]", "after the rolling restart"),
-    "other": ("TASK [Hold the fault]", "during the fault"),
-}
-
-
-def screenshot_watch(browser, url: str, folder: Path, name: str, shots: dict, fault: str):
-    """A run_stage watch: the "during" screenshot once verify.yml's log shows the fault is complete."""
-    marker, label = FAULT_MARKERS["restart" if fault == "restart" else "other"]
+def observer(browser, url: str, requests: Path, folder: Path, name: str, shots: dict):
+    """A run_stage watch: the screenshots verify.yml asks for (its verification_observer_dir), in turn with its
+    probe. verify.yml asks only once the probe's requests are done and hands over the probe's cookies, so the
+    browser's request never lands between two of the probe's; it waits for <point>.done before it goes on."""
 
     def watch(log: Path, process: subprocess.Popen) -> None:
+        del log
+        seen: set[str] = set()
         while process.poll() is None:
-            if marker in log.read_text(errors="replace"):
-                shots["during"] = {"label": label, **browser.shot(url, folder / f"{name}.during.png")}
-                return
-            time.sleep(0.2)
+            for request in sorted(requests.glob(f"{name}.*.request")):
+                point = request.name[len(name) + 1 : -len(".request")]
+                if point in seen:
+                    continue
+                seen.add(point)
+                asked = json.loads(request.read_text())
+                if asked.get("skip"):
+                    shots[point] = {"label": asked["label"], "file": None, "status": None, "error": asked["skip"]}
+                    continue
+                browser.set_cookies(url, asked.get("cookies") or {})
+                shots[point] = {"label": asked["label"], **browser.shot(url, folder / f"{name}.{point}.png")}
+                (requests / f"{name}.{point}.done").write_text(json.dumps(shots[point]) + "\n")
+            time.sleep(0.1)
 
     return watch
 
@@ -166,9 +193,14 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
                 url = f"http://{balancer}/"
                 before = browser.shot(url, out / "screenshots" / f"{name}.before.png")
                 shots["before"] = {"label": "before the fault", **before}
-                watch = screenshot_watch(browser, url, out / "screenshots", name, shots, run["fault"])
-                # The probe continues the browser's session, so the fault hits the backend the browser is on.
+                requests = out / "observer"
+                for old in requests.glob(f"{name}.*"):
+                    old.unlink()
+                watch = observer(browser, url, requests, out / "screenshots", name, shots)
+                # The probe continues the browser's session, so the fault hits the backend the browser is on; the
+                # browser looks again only when verify.yml asks, in turn with the probe.
                 verify += ["-e", json.dumps({"tomcat_ha_probe_cookies": browser.cookies()})]
+                verify += ["-e", f"tomcat_ha_observer_dir={requests}"]
             try:
                 ok, timings[f"{name} verify"] = run_stage("verify", verify, logs / f"{name}.verify.log", lab, watch)
             finally:
@@ -177,6 +209,7 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
             result_file = results_dir / f"{name}.json"
             if result_file.exists():
                 result = json.loads(result_file.read_text())
+                result["base"] = run.get("base", name)
                 result["screenshots"] = shots if screenshots else None
                 if not ok and result["verdict"]["matched"]:
                     # The verdict matched, but another stage (e.g. restoring the backend) failed: not a clean run.
@@ -185,6 +218,28 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
             else:
                 error = f"verify failed, read {logs / (name + '.verify.log')}"
                 results[name] = {"experiment": name, **run, "error": error}
+
+
+@contextlib.contextmanager
+def busy_cpus(workers: int):
+    """Keep WORKERS CPU workers of stress-ng busy (the machine's other work, as on a busy laptop or CI runner) for
+    as long as the block runs; yields the note for the summary line. Bounded: stress-ng stops by itself after six
+    hours, and is stopped as the block ends."""
+    if not workers:
+        yield ""
+        return
+    stress = shutil.which("stress-ng")
+    if stress is None:
+        raise SystemExit("lab: BUSY needs stress-ng: run make prereq, or install it (apt-get install stress-ng).")
+    process = subprocess.Popen(
+        [stress, "--cpu", str(workers), "--timeout", "6h", "--quiet"], stdout=subprocess.DEVNULL, start_new_session=True
+    )
+    say(f"lab: {workers} CPU workers of stress-ng keep the machine busy (pid {process.pid})")
+    try:
+        yield f", with {workers} CPU workers of stress-ng busy the whole time"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
 
 
 def start_browser(lab: str, name: str):
@@ -208,12 +263,30 @@ def main() -> int:
         help="how many labs run side by side (default 1, or LAB_PARALLEL)",
     )
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=int(os.environ.get("REPEAT") or 1),
+        help="run each experiment or cell this many times and report any verdict that changed (default 1, or REPEAT)",
+    )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=int(os.environ.get("BUSY") or 0),
+        help="keep this many CPU workers of stress-ng busy the whole time (default 0, or BUSY): a busy machine",
+    )
+    parser.add_argument(
         "--screenshots",
         choices=("0", "1"),
         default=os.environ.get("SCREENSHOTS", "1") or "1",
         help="1 (default, or SCREENSHOTS): screenshots of the test page in headless Chromium; 0: none",
     )
     opts = parser.parse_args()
+    if not 1 <= opts.repeat <= 20:
+        say(f"lab: --repeat (REPEAT) must be 1 to 20, got {opts.repeat}.")
+        return 2
+    if not 0 <= opts.busy <= 64:
+        say(f"lab: --busy (BUSY) must be 0 to 64 CPU workers, got {opts.busy}.")
+        return 2
     if not 1 <= opts.parallel <= 4:
         say(f"lab: --parallel (LAB_PARALLEL) must be 1 to 4, got {opts.parallel}: each lab is four containers.")
         return 2
@@ -228,14 +301,17 @@ def main() -> int:
     debian = f"Debian {RELEASES[release]} ({release})"
 
     out = Path(opts.report_dir).resolve()
-    for d in (out / "logs", out / "results", out / "state"):
+    for d in (out / "logs", out / "results", out / "state", out / "observer"):
         d.mkdir(parents=True, exist_ok=True)
     data = yaml.safe_load((LAB / "experiments.yml").read_text())
     units = plan(opts, data)
-    planned = {r["name"] for unit in units for r in unit}
+    planned = [r for unit in units for r in unit]
     listed = [e["name"] for e in data["lab_experiments"]] if not opts.faults else []
-    # The report follows lab/experiments.yml, whatever order the runs took.
-    order = [name for name in listed if name in planned] or [r["name"] for unit in units for r in unit]
+    # The report follows lab/experiments.yml (round after round with REPEAT), whatever order the runs took.
+    place = {name: n for n, name in enumerate(listed)}
+    order = [
+        r["name"] for r in sorted(planned, key=lambda r: (r.get("round", 1), place.get(r.get("base", r["name"]), 0)))
+    ]
     for name in order:
         (out / "results" / f"{name}.json").unlink(missing_ok=True)
 
@@ -257,10 +333,11 @@ def main() -> int:
         threading.Thread(target=run_lab, args=(lab, lab_units, out, results, timings, screenshots), name=lab)
         for lab, lab_units in zip(labs, shares, strict=True)
     ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    with busy_cpus(opts.busy) as busy_note:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
 
     timings["total"] = time.monotonic() - t_all
     ordered = [results[name] for name in order]
@@ -272,8 +349,13 @@ def main() -> int:
     say(table)
     say("")
     matched = sum(1 for r in ordered if r.get("verdict", {}).get("matched") and not r.get("stage_error"))
+    changed = changed_verdicts(ordered) if opts.repeat > 1 else {}
+    if opts.repeat > 1:
+        say(f"lab: each run {opts.repeat} times; verdicts that changed between its runs: {len(changed) or 'none'}")
+        for name, words in changed.items():
+            say(f"    {name}: " + " | ".join(f"run {n}: {word}" for n, word in enumerate(words, 1)))
     say(
-        f"lab: {matched} of {len(ordered)} runs matched their expectation in {timings['total']:.0f} s; "
-        f"report: {out / (kind + '.md')}, page: {out / 'index.html'}"
+        f"lab: {matched} of {len(ordered)} runs matched their expectation in {timings['total']:.0f} s"
+        f"{busy_note}; report: {out / (kind + '.md')}, page: {out / 'index.html'}"
     )
-    return 0 if matched == len(ordered) else 1
+    return 0 if matched == len(ordered) and not changed else 1

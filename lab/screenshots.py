@@ -65,6 +65,12 @@ class Browser:
             return {"file": None, "status": status, "error": error or str(exc).splitlines()[0]}
         return {"file": path.name, "status": status, "error": error}
 
+    def set_cookies(self, url: str, cookies: dict[str, str]) -> None:
+        """Replace the context's cookies with these, for url's site (the probe's jar, handed over in turn)."""
+        self.context.clear_cookies()
+        if cookies:
+            self.context.add_cookies([{"name": k, "value": v, "url": url} for k, v in cookies.items()])
+
     def cookies(self) -> dict[str, str]:
         """The context's cookies, name to value (what the browser would send back to the balancer)."""
         return {c["name"]: c["value"] for c in self.context.cookies()}

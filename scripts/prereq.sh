@@ -5,15 +5,18 @@
 # otherwise stops with one line saying what to do.
 #   --test     also the tools of make test (shellcheck, nginx)
 #   --browser  only Debian's chromium (the lab's screenshots and the report page's browser test)
+#   --busy     only Debian's stress-ng (make lab BUSY=n keeps the CPUs busy with it)
 set -euo pipefail
 
 test_tools=0
 browser_only=0
+busy_only=0
 for arg in "$@"; do
   case "$arg" in
     --test) test_tools=1 ;;
     --browser) browser_only=1 ;;
-    *) printf 'prereq: error: unknown option %s: use --test or --browser.\n' "$arg" >&2; exit 2 ;;
+    --busy) busy_only=1 ;;
+    *) printf 'prereq: error: unknown option %s: use --test, --browser or --busy.\n' "$arg" >&2; exit 2 ;;
   esac
 done
 
@@ -39,6 +42,16 @@ if [ "$browser_only" -eq 1 ]; then
     exit 0
   fi
   die "chromium is missing: install it (as root: apt-get install chromium), or run make lab SCREENSHOTS=0."
+fi
+
+if [ "$busy_only" -eq 1 ]; then
+  command -v stress-ng >/dev/null 2>&1 && exit 0
+  if is_root && is_debian; then
+    say "installing stress-ng with apt-get (make lab BUSY=n keeps the CPUs busy with it)"
+    apt_install stress-ng || die "apt-get could not install stress-ng: check the package archive and retry, or run without BUSY."
+    exit 0
+  fi
+  die "stress-ng is missing: install it (as root: apt-get install stress-ng), or run without BUSY."
 fi
 
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
