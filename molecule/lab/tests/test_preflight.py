@@ -27,7 +27,10 @@ CASES = {
         "strategy ip_hash is not offered on httpd",
     ),
     "hosts-group-missing": ({"lab_hosts_group": "nosuch"}, "lab_hosts: no address for group nosuch"),
-    "jdk-version": ({"jdk_version": "seventeen"}, "jdk: jdk_version must be a whole major version"),
+    "jdk-version": (
+        {"jdk_version": "seventeen"},
+        "argument 'jdk_version' is of type str and we were unable to convert to int",
+    ),
     "app-base-relative": (
         {"session_app_base": "data/webapps"},
         "session_app: session_app_base must be an absolute path",
