@@ -12,7 +12,7 @@ from pathlib import Path
 import testinfra
 import yaml
 
-from lab.hosts import INVENTORY, ROOT, lab_hosts, release_default, ssh_config
+from lab.hosts import INVENTORY, ROOT, lab_hosts, lab_inventory, release_default, ssh_config
 
 # The collection, importable as ansible_collections.sessionlab.tomcat_ha through the checkout's own symlink.
 sys.path.insert(0, str(ROOT / "collections"))
@@ -20,6 +20,7 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._setup import
     BALANCER_SETTINGS,
     ROUND_ROBIN,
 )
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._topology import build_routes  # noqa: E402
 
 BACKENDS = lab_hosts("backends")
 BALANCER = next(iter(lab_hosts("balancers")))
@@ -41,7 +42,8 @@ def scenario_vars() -> dict:
 def routes(prefix: str | None = None) -> dict[str, str]:
     """The routes the jvm_routes filter gives the backends, in inventory order, with the scenario's prefix."""
     prefix = prefix or scenario_vars().get("tomcat_ha_route_prefix", "tomcat")
-    return {name: f"{prefix}{i}" for i, name in enumerate(BACKENDS, 1)}
+    hostvars = {name: entry["vars"] for name, entry in lab_inventory().items()}
+    return build_routes("jvm_routes", list(BACKENDS), hostvars, prefix=prefix)
 
 
 ROUTES = routes()
