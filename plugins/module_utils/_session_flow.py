@@ -474,7 +474,8 @@ def backend_name(served_by, route, names):
 
 def parse_served_by(served_by_header, backend_names):
     """(served_by_header, backend_names as {text: text}) checked; FlowError for what cannot be used."""
-    if served_by_header is not None and (
+    # An empty name is no header, as with Jinja's default('').
+    if served_by_header not in (None, "") and (
         not isinstance(served_by_header, str) or header_problem(served_by_header, "") is not None
     ):
         raise FlowError(
