@@ -346,7 +346,7 @@ class ShopServer(PageServer):
                 return 503, answer + [("Content-Type", "text/plain")], "Service Unavailable"
             path = path.split("?")[0]
             base, session = self._session(headers.get("Cookie"), answer)
-            if path == "/login" and method == "GET":
+            if path == "/login" and method in ("GET", "HEAD"):
                 return 200, answer + [("Content-Type", "text/html")], "<form method=post>user: <input name=user></form>"
             if path == "/login" and method == "POST":
                 user = parse_qs(body.decode("utf-8")).get("user", [""])[0]
