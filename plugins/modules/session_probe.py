@@ -78,7 +78,8 @@ options:
       - Flow mode, the user's number, put in place of the text V({user}) in the steps.
       - >-
         When the probe runs while M(sessionlab.tomcat_ha.session_load) does and the application keeps state per
-        login name rather than per session, pick a number outside the load's users (0 to O(users) - 1).
+        login name rather than per session, pick a number outside the load's users
+        (0 to O(sessionlab.tomcat_ha.session_load#module:users) - 1).
     type: int
     default: 0
   fail_on_all_errors:

@@ -272,7 +272,10 @@ def test_read_state_by_json_pointer():
 def test_check_answer():
     flow = parse_flow(SHOP)
     login, add, view = flow.steps
-    never = lambda: pytest.fail("the body is read only for a state value")  # noqa: E731
+
+    def never():
+        pytest.fail("the body is read only for a state value")
+
     assert check_answer(flow, login, 303, never) == (None, None)
     assert check_answer(flow, login, 200, never) == ("HTTP 200, expected 303", None)
     assert check_answer(flow, parse_flow([{"path": "/", "status": [204, 200]}]).steps[0], 500, never) == (
