@@ -21,21 +21,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "collections"))
 sys.path.insert(0, str(REPO_ROOT / "tests" / "unit"))
 
-from _loopback import NGINX, Nginx, PageServer, ShopServer, free_port  # noqa: E402
+from _loopback import NGINX, SHOP_FLOW, Nginx, PageServer, ShopServer, free_port  # noqa: E402
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load import run_load  # noqa: E402
-
-# A shopper: log in once, then add to the cart (a JSON answer) and view it (an HTML page), over and over.
-SHOP_FLOW = [
-    {"name": "login", "method": "POST", "path": "/login", "form": {"user": "u{user}"}, "status": 303, "once": True},
-    {
-        "name": "add",
-        "method": "POST",
-        "path": "/cart/add",
-        "json": {"qty": 1},
-        "state": {"key": "items", "json": "/cart/items", "expect": "grow", "by": 1},
-    },
-    {"name": "view", "path": "/cart", "state": {"key": "items", "regex": r'id="items">(\d+)<', "expect": "persist"}},
-]
 
 
 def main():

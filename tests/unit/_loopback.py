@@ -9,6 +9,7 @@ Shared by the unit tests and scripts/bench_probe.py, bench_load.py. Everything b
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -105,6 +106,40 @@ class Nginx:
                 self.process.wait()
         if self.prefix:
             shutil.rmtree(self.prefix, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def trickling_server(seconds=6.0):
+    """A server on 127.0.0.1 that answers one request with a status line, then a header line every 0.1 s.
+
+    Trickling header bytes defeats per-read timeouts: only a run's own deadline ends such a request.
+    Yields the port; the server sends for at most seconds.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+
+    def trickle():
+        try:
+            conn, _addr = listener.accept()
+        except OSError:
+            return
+        with conn:
+            try:
+                conn.recv(4096)
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                for _poll in range(int(seconds * 10)):
+                    conn.sendall(b"X-Slow: 1\r\n")
+                    time.sleep(0.1)
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        thread.join(timeout=seconds + 5)
 
 
 def http_get(host, port, path="/", source=None, timeout=5.0):
@@ -299,6 +334,31 @@ class PageServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=5)
+
+
+# The steps of a shopper (see ShopServer): log in once, then add to the cart (JSON) and view it (HTML), over and over.
+SHOP_LOGIN_PAGE = {"name": "login page", "path": "/login", "once": True}
+SHOP_LOGIN = {
+    "name": "login",
+    "method": "POST",
+    "path": "/login",
+    "form": {"user": "u{user}"},
+    "status": 303,
+    "once": True,
+}
+SHOP_ADD = {
+    "name": "add",
+    "method": "POST",
+    "path": "/cart/add",
+    "json": {"qty": 1},
+    "state": {"key": "items", "json": "/cart/items", "expect": "grow", "by": 1},
+}
+SHOP_VIEW = {
+    "name": "view",
+    "path": "/cart",
+    "state": {"key": "items", "regex": r'id="items">(\d+)<', "expect": "persist"},
+}
+SHOP_FLOW = [SHOP_LOGIN, SHOP_ADD, SHOP_VIEW]
 
 
 class ShopServer(PageServer):

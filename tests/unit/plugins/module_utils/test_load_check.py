@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from _loopback import SHOP_FLOW
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._load_check import (
     FAILURE_CLASSES,
     check_history,
@@ -370,19 +371,6 @@ def test_page_mode_classifies_as_before_flows():
         assert "steps" not in summary and all(
             set(e) == {"user", "seq", "start", "kind", "expected", "got", "server"} for e in summary["examples"]
         )
-
-
-SHOP_FLOW = [
-    {"name": "login", "method": "POST", "path": "/login", "form": {"user": "u{user}"}, "status": 303, "once": True},
-    {
-        "name": "add",
-        "method": "POST",
-        "path": "/cart/add",
-        "json": {"qty": 1},
-        "state": {"key": "items", "json": "/cart/items", "expect": "grow", "by": 1},
-    },
-    {"name": "view", "path": "/cart", "state": {"key": "items", "regex": "items: (\\d+)", "expect": "persist"}},
-]
 
 
 def frec(user, seq, step, items=None, session="S", outcome="ok", server="backend1.test"):

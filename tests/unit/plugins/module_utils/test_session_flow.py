@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _loopback import SHOP_ADD, SHOP_FLOW, SHOP_VIEW
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_flow import (
     FlowError,
     FlowUser,
@@ -22,13 +23,9 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_flow
     state_value,
 )
 
-ADD = {"key": "items", "json": "/cart/items", "expect": "grow", "by": 1}
-VIEW = {"key": "items", "regex": r'<span id="items">(\d+)</span>', "expect": "persist"}
-SHOP = [
-    {"name": "login", "method": "POST", "path": "/login", "form": {"user": "u{user}"}, "status": 303, "once": True},
-    {"name": "add", "method": "POST", "path": "/cart/add", "json": {"qty": 1}, "state": ADD},
-    {"name": "view", "path": "/cart", "state": VIEW},
-]
+ADD = SHOP_ADD["state"]
+VIEW = SHOP_VIEW["state"]
+SHOP = SHOP_FLOW
 
 
 def test_defaults_and_names():

@@ -6,56 +6,16 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections import Counter
 
 import pytest
-from _loopback import Nginx, ShopServer, free_port
+from _loopback import SHOP_ADD, SHOP_FLOW, SHOP_LOGIN, SHOP_VIEW, Nginx, ShopServer, free_port, trickling_server
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load import LoadParameterError, run_load
+from test_session_load import RECORD_KEYS as PAGE_RECORD_KEYS
+from test_session_load import by_user, later
 
-RECORD_KEYS = {
-    "user",
-    "seq",
-    "start",
-    "latency_ms",
-    "outcome",
-    "status",
-    "session",
-    "route",
-    "server",
-    "count",
-    "new_session",
-    "error",
-    "step",
-    "state",
-}
+RECORD_KEYS = PAGE_RECORD_KEYS | {"step", "state"}
 ANOMALIES = ("sessions_lost", "updates_lost", "unacked_applied")
-LOGIN = {"name": "login", "method": "POST", "path": "/login", "form": {"user": "u{user}"}, "status": 303, "once": True}
-ADD = {
-    "name": "add",
-    "method": "POST",
-    "path": "/cart/add",
-    "json": {"qty": 1},
-    "state": {"key": "items", "json": "/cart/items", "expect": "grow", "by": 1},
-}
-VIEW = {"name": "view", "path": "/cart", "state": {"key": "items", "regex": r'id="items">(\d+)<', "expect": "persist"}}
-SHOP_FLOW = [LOGIN, ADD, VIEW]
-
-
-def later(seconds, action):
-    timer = threading.Timer(seconds, action)
-    timer.daemon = True
-    timer.start()
-    return timer
-
-
-def by_user(history):
-    users = {}
-    for record in history:
-        users.setdefault(record["user"], []).append(record)
-    return users
 
 
 def anomalies(summary):
@@ -106,7 +66,7 @@ def test_a_lost_update_is_caught_on_the_view(shop_server):
 def test_an_add_applied_without_an_answer(shop_server):
     shop_server.close_applies = True
     later(0.5, lambda: setattr(shop_server, "close_next", 1))
-    summary = shop_load(shop_server, flow=[LOGIN, ADD])["summary"]
+    summary = shop_load(shop_server, flow=[SHOP_LOGIN, SHOP_ADD])["summary"]
     assert summary["failed_by_class"]["reset"] == 1
     assert anomalies(summary) == (0, 0, 1)
     (example,) = summary["examples"]
@@ -140,8 +100,8 @@ def test_failed_requests_are_counted_and_a_failed_login_is_made_again(shop_serve
 
 
 def test_a_missing_state_value_is_a_failed_request(shop_server):
-    view = {**VIEW, "state": {**VIEW["state"], "regex": "Items: (\\d+)"}}
-    result = shop_load(shop_server, flow=[LOGIN, ADD, view], users=1, rate=10, duration=1)
+    view = {**SHOP_VIEW, "state": {**SHOP_VIEW["state"], "regex": "Items: (\\d+)"}}
+    result = shop_load(shop_server, flow=[SHOP_LOGIN, SHOP_ADD, view], users=1, rate=10, duration=1)
     views = [r for r in result["history"] if r["step"] == "view"]
     assert views and all(r["outcome"] == "other" and r["state"] is None for r in views)
     assert views[0]["error"] == "state items: regex 'Items: (\\\\d+)' found nothing in the answer"
@@ -149,37 +109,14 @@ def test_a_missing_state_value_is_a_failed_request(shop_server):
 
 
 def test_an_unfinished_request_at_the_end_names_its_step():
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(5)
-    port = listener.getsockname()[1]
-
-    def trickle():
-        try:
-            conn, _addr = listener.accept()
-        except OSError:
-            return
-        with conn:
-            try:
-                conn.recv(4096)
-                conn.sendall(b"HTTP/1.1 200 OK\r\n")
-                for _poll in range(40):  # at most 4 s
-                    conn.sendall(b"X-Slow: 1\r\n")
-                    time.sleep(0.1)
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=trickle, daemon=True)
-    thread.start()
-    try:
+    with trickling_server(seconds=4) as port:
         result = run_load(
             f"http://127.0.0.1:{port}/", users=1, rate=1, duration=1, timeout=0.5, flow=[{"name": "home", "path": "/"}]
         )
-    finally:
-        listener.close()
     (record,) = result["history"]
-    assert (record["outcome"], record["step"], record["state"]) == ("timeout", "home", None)
+    assert (record["outcome"], record["error"]) == ("timeout", "no response before the end of the run")
+    assert (record["step"], record["state"]) == ("home", None)
     assert result["summary"]["steps"]["home"]["failed"] == 1
-    thread.join(timeout=10)
 
 
 def test_shoppers_through_nginx_at_200_requests_per_second(nginx_binary):

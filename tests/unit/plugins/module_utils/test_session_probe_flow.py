@@ -9,39 +9,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from _loopback import SHOP_FLOW as SHOPPER
+from _loopback import SHOP_LOGIN_PAGE
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_probe import (
     ProbeParameterError,
     run_probe,
 )
+from test_session_probe import SAMPLE_KEYS as PAGE_SAMPLE_KEYS
 
-SAMPLE_KEYS = {
-    "index",
-    "status",
-    "server",
-    "addr",
-    "session_id",
-    "session_base",
-    "session_route",
-    "count",
-    "elapsed_ms",
-    "started",
-    "cookies_set",
-    "error",
-    "step",
-    "state",
-}
-SHOP_FLOW = [
-    {"name": "login page", "path": "/login", "once": True},
-    {"name": "login", "method": "POST", "path": "/login", "form": {"user": "u{user}"}, "status": 303, "once": True},
-    {
-        "name": "add",
-        "method": "POST",
-        "path": "/cart/add",
-        "json": {"qty": 1},
-        "state": {"key": "items", "json": "/cart/items", "expect": "grow", "by": 1},
-    },
-    {"name": "view", "path": "/cart", "state": {"key": "items", "regex": r'id="items">(\d+)<', "expect": "persist"}},
-]
+SAMPLE_KEYS = PAGE_SAMPLE_KEYS | {"step", "state"}
+# The shopper with the login page first: the login changes the session ID the page started.
+SHOP_FLOW = [SHOP_LOGIN_PAGE, *SHOPPER]
 
 
 def probe(shop, **kwargs):

@@ -10,24 +10,12 @@ import json
 
 import pytest
 from _cli import adhoc, run
+from _loopback import SHOP_ADD, SHOP_LOGIN, SHOP_VIEW
 
 PROBE = "sessionlab.tomcat_ha.session_probe"
 LOAD = "sessionlab.tomcat_ha.session_load"
-SHOP_FLOW = [
-    {"name": "login", "method": "POST", "path": "/login", "form": {"user": "u{user}"}, "status": 303, "once": True},
-    {
-        "name": "add to cart",
-        "method": "POST",
-        "path": "/cart/add",
-        "json": {"qty": 1},
-        "state": {"key": "items", "json": "/cart/items", "expect": "grow", "by": 1},
-    },
-    {
-        "name": "view cart",
-        "path": "/cart",
-        "state": {"key": "items", "regex": 'id="items">(\\d+)<', "expect": "persist"},
-    },
-]
+# Step names with spaces, as a report would show them.
+SHOP_FLOW = [SHOP_LOGIN, {**SHOP_ADD, "name": "add to cart"}, {**SHOP_VIEW, "name": "view cart"}]
 
 
 def test_ansible_doc_names_the_flow_options_and_results(repo_root):
