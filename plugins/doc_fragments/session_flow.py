@@ -82,4 +82,8 @@ options:
         first C(.) of the session ID) to a backend's name, for the results' C(server).
     type: dict
     default: {}
+notes:
+  - >-
+    The steps are module arguments: Ansible shows them, a login's password included, in the task's invocation at
+    C(-v) and in registered results. Use an account made for the test, or set C(no_log) on the task.
 """

@@ -421,7 +421,7 @@ def read_state(flow, step, text):
     else:
         try:
             data = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             return None, f"state {key}: the answer is not JSON ({exc})"
         try:
             value = state_value(_resolve(data, step.pointer))

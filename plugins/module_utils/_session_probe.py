@@ -291,6 +291,7 @@ class _FlowProbe:
             if session_id:
                 base, route = split_session_id(session_id)
                 sample.update(session_id=session_id, session_base=base, session_route=route)
+            response_headers = response_headers if response_headers is not None else {}
             served = response_headers.get(self.served_by_header) if self.served_by_header else None
             sample["addr"] = served
             sample["server"] = backend_name(served, sample["session_route"], self.backend_names)

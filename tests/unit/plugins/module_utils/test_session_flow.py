@@ -264,6 +264,7 @@ def test_read_state_by_json_pointer():
         flow, step = _step({"key": "k", "json": pointer, "expect": "persist"})
         assert read_state(flow, step, body) == (None, f"state k: JSON pointer {pointer!r} names nothing in the answer")
     assert read_state(flow, step, "<html>")[1].startswith("state k: the answer is not JSON (")
+    assert read_state(flow, step, "[" * 100000)[1].startswith("state k: the answer is not JSON (maximum recursion")
 
 
 def test_check_answer():
