@@ -119,6 +119,8 @@ def test_an_unfinished_request_at_the_end_names_its_step():
     assert result["summary"]["steps"]["home"]["failed"] == 1
 
 
+# The marker main registers for tests that need a real nginx (make unit-nginx).
+@pytest.mark.nginx
 def test_shoppers_through_nginx_at_200_requests_per_second(nginx_binary):
     with ShopServer() as one, ShopServer(name="backend2.test", route="tomcat2") as two:
         front = free_port()
