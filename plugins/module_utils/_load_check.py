@@ -73,13 +73,14 @@ def _classify_user(records, examples, flow=None, steps=None):
         if flow is None:
             if not ok:
                 continue
-            step, values = page_step, {"count": record.get("count")}
+            step, value = page_step, record.get("count")
         else:
-            step, values = _step_of(flow, record), record.get("state")
+            step, state = _step_of(flow, record), record.get("state")
+            value = state.get(step.key) if state else None
             figures = steps[step.name]
             figures["requests"] += 1
             figures["failed"] += 0 if ok else 1
-        for kind, key, expected, got in user.observe(step, record.get("session"), values, ok):
+        for kind, key, expected, got in user.observe(step, record.get("session"), value, ok):
             counts[kind] += 1
             example = {
                 "user": record["user"],

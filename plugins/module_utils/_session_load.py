@@ -383,7 +383,8 @@ class _Run:
                 record["error"] = f"HTTP {status}"
         if step is not None:
             # Where the user goes next: the next step, or the login again after a lost session.
-            user.tracker.observe(step, record["session"], record["state"], record["outcome"] == "ok")
+            value = record["state"][step.key] if record["state"] else None
+            user.tracker.observe(step, record["session"], value, record["outcome"] == "ok")
         with self.lock:
             user.busy_since = None
             if not self.closed:

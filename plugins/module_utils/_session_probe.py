@@ -380,7 +380,8 @@ def run_probe(
             sleep(interval)
         step, sample = probe.take_sample(index, jar, timeout, validate_certs, request)
         samples.append(sample)
-        found = tracker.observe(step, sample["session_base"], sample["state"], sample["error"] is None)
+        value = sample["state"][step.key] if sample["state"] else None
+        found = tracker.observe(step, sample["session_base"], value, sample["error"] is None)
         for kind, key, expected, got in found:
             anomalies.append(
                 {"index": index, "step": step.name, "kind": kind, "key": key, "expected": expected, "got": got}

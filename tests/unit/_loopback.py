@@ -162,6 +162,12 @@ def http_get(host, port, path="/", source=None, timeout=5.0):
     return status, body.decode("utf-8", errors="replace")
 
 
+class _Server(ThreadingHTTPServer):
+    # Tomcat's acceptCount is 100. socketserver's backlog of 5 overflowed when nginx opened upstream connections
+    # in a burst (ListenOverflows in /proc/net/netstat), and every dropped SYN was a 1 s retry: a missed slot.
+    request_queue_size = 128
+
+
 class PageServer:
     """Threaded HTTP server on 127.0.0.1 that follows the session page contract, like Tomcat + session_app.
 
@@ -316,7 +322,7 @@ class PageServer:
             def log_message(self, *args):  # keep test output clean
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         if self.ssl_context is not None:
             # The handshake happens on the first read, in the handler thread, not in accept().
