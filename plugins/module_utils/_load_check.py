@@ -9,12 +9,23 @@ Pure functions, no I/O: the session_load module and the unit tests (synthetic hi
 Kept compatible with the oldest target Python ansible-core supports (no match statements, no X | Y types).
 
 A history is a list of request records (see the session_load module's RETURN); the checker reads the keys
-user, seq, start (s from t0), latency_ms, outcome, session and count, and server for the examples.
+user, seq, start (s from t0), latency_ms, outcome, session and count, and server for the examples; in flow mode
+step and state instead of count.
+Page mode is the flow of one step that repeats, whose counter grows by one from 0: one FlowUser per user judges
+both, in the same way the load engine walked it through the flow.
 """
 
 from __future__ import annotations
 
 import math
+
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_flow import (
+    PAGE_FLOW,
+    PAGE_START,
+    Flow,
+    FlowUser,
+    parse_flow,
+)
 
 OUTCOMES = ("ok", "refused", "reset", "timeout", "http_5xx", "other")
 # Every outcome but ok is a failure; an unknown outcome text counts as "other".
@@ -40,41 +51,50 @@ def _end(record):
     return record["start"] + (latency / 1000.0 if latency is not None else 0.0)
 
 
-def _classify_user(records, examples):
-    """Session and counter anomalies of one user's records (in seq order); returns counts per kind."""
+def _step_of(flow, record):
+    step = flow.by_name.get(record.get("step"))
+    if step is None:
+        raise ValueError(f"history names step {record.get('step')!r}, which the flow does not have")
+    return step
+
+
+def _classify_user(records, examples, flow=None, steps=None):
+    """Session and state anomalies of one user's records (in seq order); returns counts per kind.
+
+    Page mode (flow None): the counter grows by one from 0, and only ok records name a session. The first ok
+    record establishes the session, so a count above 1 there means an earlier request whose response never
+    arrived was applied. steps (flow mode): {step name: figures}, updated with each record and anomaly.
+    """
     counts = dict.fromkeys(ANOMALY_KINDS, 0)
-    session = None
-    acked = None
+    user = FlowUser(flow or PAGE_FLOW, state=None if flow else PAGE_START)
+    page_step = PAGE_FLOW.steps[0]
     for record in records:
-        if record.get("outcome") != "ok":
-            continue
-        base, got = record.get("session"), record.get("count")
-        kind = expected = None
-        if acked is None:
-            # The first OK response establishes the session; a count above 1 means an earlier request
-            # whose response never arrived was applied.
-            if got > 1:
-                kind, expected = "unacked_applied", 1
-        elif base != session:
-            kind, expected, got = "sessions_lost", session, base
-        elif got <= acked:
-            kind, expected = "updates_lost", acked + 1
-        elif got > acked + 1:
-            kind, expected = "unacked_applied", acked + 1
-        session, acked = base, record.get("count")
-        if kind is not None:
+        ok = record.get("outcome") == "ok"
+        if flow is None:
+            if not ok:
+                continue
+            step, value = page_step, record.get("count")
+        else:
+            step, state = _step_of(flow, record), record.get("state")
+            value = state.get(step.key) if state else None
+            figures = steps[step.name]
+            figures["requests"] += 1
+            figures["failed"] += 0 if ok else 1
+        for kind, key, expected, got in user.observe(step, record.get("session"), value, ok):
             counts[kind] += 1
-            examples.append(
-                {
-                    "user": record["user"],
-                    "seq": record["seq"],
-                    "start": record["start"],
-                    "kind": kind,
-                    "expected": expected,
-                    "got": got,
-                    "server": record.get("server"),
-                }
-            )
+            example = {
+                "user": record["user"],
+                "seq": record["seq"],
+                "start": record["start"],
+                "kind": kind,
+                "expected": expected,
+                "got": got,
+                "server": record.get("server"),
+            }
+            if flow is not None:
+                example.update(step=step.name, key=key)
+                steps[step.name][kind] += 1
+            examples.append(example)
     return counts
 
 
@@ -110,13 +130,20 @@ def _total_missed(missed_slots):
     return int(sum(values))
 
 
-def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None, max_examples=50):
+def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None, max_examples=50, flow=None):
     """Summarise a load run's history; see the session_load module's RETURN for every key.
 
     history: request records in any order (sorted here by user, seq). users: the number of virtual users;
     a user id outside 0..users-1 is a ValueError. duration: the run's length in s (for the achieved rate and
     the end of an unrecovered stall). missed_slots: {user: n} or a list indexed by user, or None.
+    flow: the run's flow (a parsed Flow or the list of steps) for a flow-mode history, None for page mode; in
+    flow mode the summary also has steps, and every example names its step and key.
     """
+    if flow is not None and not isinstance(flow, Flow):
+        flow = parse_flow(flow)
+    steps = None
+    if flow is not None:
+        steps = {step.name: dict.fromkeys(("requests", "failed") + ANOMALY_KINDS, 0) for step in flow.steps}
     records = sorted(history, key=lambda r: (r["user"], r["seq"]))
     by_user = {}
     for record in records:
@@ -146,7 +173,7 @@ def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None
     stalled_users = 0
     unrecovered_users = 0
     for user_records in by_user.values():
-        counts = _classify_user(user_records, examples)
+        counts = _classify_user(user_records, examples, flow, steps)
         for kind, n in counts.items():
             anomalies[kind] += n
         if any(counts.values()):
@@ -160,7 +187,7 @@ def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None
     def _ms(value):
         return None if value is None else round(value, 1)
 
-    return {
+    summary = {
         "requests": len(records),
         "ok": ok,
         "failed": len(records) - ok,
@@ -181,3 +208,6 @@ def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None
             "max": _ms(latencies[-1] if latencies else None),
         },
     }
+    if steps is not None:
+        summary["steps"] = steps
+    return summary

@@ -24,9 +24,19 @@ import time
 from urllib.parse import urlsplit
 
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._load_check import check_history
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_flow import (
+    FlowError,
+    FlowUser,
+    backend_name,
+    check_answer,
+    parse_flow,
+    parse_served_by,
+    prepare,
+)
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_page import (
     PageError,
     ca_path_problem,
+    decode_body,
     parse_page,
     split_session_id,
 )
@@ -159,6 +169,22 @@ def validate_parameters(
     return target
 
 
+def _flow_parameters(flow, users, rate, duration, served_by_header, backend_names):
+    """(Flow or None, served_by_header, backend names) checked; LoadParameterError otherwise."""
+    try:
+        parsed = parse_flow(flow)
+        served_by_header, names = parse_served_by(served_by_header, backend_names or {})
+    except FlowError as exc:
+        raise LoadParameterError(str(exc)) from exc
+    if parsed is not None and parsed.logins and (parsed.logins + 1) * users / rate > duration:
+        needed = (parsed.logins + 1) * users / rate
+        raise LoadParameterError(
+            f"duration must be at least (once steps + 1) * users / rate = {needed:g} s, so that every user gets past "
+            f"its {parsed.logins} once steps, got {duration:g}: raise duration or rate, or lower users."
+        )
+    return parsed, served_by_header, names
+
+
 def tls_context(validate_certs=True, ca_path=None):
     """One TLS context per run (building one costs milliseconds: never per request)."""
     try:
@@ -191,16 +217,6 @@ def classify_error(exc):
     return "other", _error_text(exc)
 
 
-def _decode(raw, content_type):
-    charset = "utf-8"
-    if content_type and "charset=" in content_type.lower():
-        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip() or charset
-    try:
-        return raw.decode(charset, errors="replace")
-    except (LookupError, ValueError):
-        return raw.decode("utf-8", errors="replace")
-
-
 def _record(user, start, **fields):
     """A request record (see the module's RETURN), as nothing is known yet but its user and start."""
     record = {
@@ -222,9 +238,13 @@ def _record(user, start, **fields):
 
 
 class _User:
-    """One virtual user: its cookie jar, its records and (with keepalive) its persistent connection."""
+    """One virtual user: its cookie jar, its records and (with keepalive) its persistent connection.
 
-    __slots__ = ("index", "jar", "records", "missed", "conn", "seq", "busy_since")
+    In flow mode also its way through the flow (tracker), its requests, one per step (prepared), and the step of
+    its outstanding request (step).
+    """
+
+    __slots__ = ("index", "jar", "records", "missed", "conn", "seq", "busy_since", "tracker", "prepared", "step")
 
     def __init__(self, index):
         self.index = index
@@ -234,6 +254,9 @@ class _User:
         self.conn = None
         self.seq = 0
         self.busy_since = None
+        self.tracker = None
+        self.prepared = None
+        self.step = None
 
 
 class _Run:
@@ -251,6 +274,9 @@ class _Run:
         headers,
         jitter,
         stop_file=None,
+        flow=None,
+        served_by_header=None,
+        backend_names=None,
     ):
         self.scheme, self.host, self.port, self.path = target
         self.jitter = jitter
@@ -269,6 +295,14 @@ class _Run:
         if not keepalive:
             self.base_headers["Connection"] = "close"
         self.base_headers.update(headers or {})
+        self.flow = flow
+        self.served_by_header = served_by_header
+        self.backend_names = backend_names or {}
+        if flow is not None:
+            for user in self.users:
+                user.tracker = FlowUser(flow)
+                # A user's requests differ from another's only by {user}: rendered once, not per request.
+                user.prepared = [prepare(step, user.index, self.base_headers) for step in flow.steps]
         self.lock = threading.Lock()
         self.go = threading.Event()
         self.closed = False
@@ -280,17 +314,20 @@ class _Run:
             return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self.context)
         return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
 
-    def _exchange(self, user, deadline):
-        """Send one GET and read the response; returns (status, content_type, body bytes, Set-Cookie list)."""
+    def _exchange(self, user, deadline, method, path, body, headers):
+        """Send one request and read the response.
+
+        Returns (status, content_type, body bytes, Set-Cookie list, served-by header value or None).
+        """
         conn = user.conn
         if conn is None:
             conn = user.conn = self._connection()
         elif conn.sock is not None:
             conn.sock.settimeout(self.timeout)
-        headers = self.base_headers.copy()
+        headers = headers.copy()
         if user.jar:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in user.jar.items())
-        conn.request("GET", self.path, headers=headers)
+        conn.request(method, path, body=body, headers=headers)
         sock = conn.sock
         sock.settimeout(max(0.001, deadline - time.monotonic()))
         response = conn.getresponse()  # closes conn (not yet sock) when the response ends the connection
@@ -302,15 +339,26 @@ class _Run:
         if response.will_close or not self.keepalive:
             conn.close()
             user.conn = None
-        return response.status, response.getheader("Content-Type"), body, response.msg.get_all("Set-Cookie") or []
+        served = response.getheader(self.served_by_header) if self.served_by_header else None
+        set_cookies = response.msg.get_all("Set-Cookie") or []
+        return response.status, response.getheader("Content-Type"), body, set_cookies, served
 
     def _request(self, user, started):
         jar = user.jar
         before = jar.get(self.cookie_name)
-        record = _record(user, started - self.t0m)
+        if user.tracker is None:
+            step = None
+            method, path, body, headers = "GET", self.path, None, self.base_headers
+            record = _record(user, started - self.t0m)
+        else:
+            step = user.step = user.tracker.next_step()
+            method, path, body, headers = user.prepared[step.index]
+            record = _record(user, started - self.t0m, step=step.name, state=None)
         user.busy_since = started
         try:
-            status, content_type, raw, set_cookies = self._exchange(user, started + self.timeout)
+            status, content_type, raw, set_cookies, served = self._exchange(
+                user, started + self.timeout, method, path, body, headers
+            )
         except Exception as exc:  # pylint: disable=broad-except
             # Refused, reset, timeout, TLS, DNS: a failed request, not a failed run.
             record["latency_ms"] = round((time.monotonic() - started) * 1000.0, 1)
@@ -326,20 +374,44 @@ class _Run:
                 record["new_session"] = after is not None and (
                     before is None or split_session_id(after)[0] != split_session_id(before)[0]
                 )
-            if status == 200:
+            if step is not None:
+                self._read_answer(record, step, status, raw, content_type, served, jar)
+            elif status == 200:
                 self._read_page(record, raw, content_type, jar)
             else:
                 record["outcome"] = "http_5xx" if 500 <= status <= 599 else "other"
                 record["error"] = f"HTTP {status}"
+        if step is not None:
+            # Where the user goes next: the next step, or the login again after a lost session.
+            value = record["state"][step.key] if record["state"] else None
+            user.tracker.observe(step, record["session"], value, record["outcome"] == "ok")
         with self.lock:
             user.busy_since = None
             if not self.closed:
                 user.records.append(record)
         user.seq += 1
 
+    def _read_answer(self, record, step, status, raw, content_type, served, jar):
+        """Flow mode: the session (from the cookie) and the backend of every answer, then its status and state."""
+        session_id = jar.get(self.cookie_name)
+        if session_id:
+            record["session"], record["route"] = split_session_id(session_id)
+        record["server"] = backend_name(served, record["route"], self.backend_names)
+        try:
+            error, state = check_answer(self.flow, step, status, lambda: decode_body(raw, content_type))
+        except Exception as exc:  # pylint: disable=broad-except
+            # Whatever the body holds, it is this request's failure: the user's thread goes on.
+            error, state = f"state {step.key}: unreadable answer ({exc!r})", None
+        if error is None:
+            record["outcome"], record["state"] = "ok", state
+        else:
+            record["error"] = error
+            if status not in step.statuses and 500 <= status <= 599:
+                record["outcome"] = "http_5xx"
+
     def _read_page(self, record, raw, content_type, jar):
         try:
-            page = parse_page(_decode(raw, content_type), content_type, self.page_format)
+            page = parse_page(decode_body(raw, content_type), content_type, self.page_format)
         except PageError as exc:
             record["error"] = f"unparseable page: {exc}"
             return
@@ -406,6 +478,7 @@ class _Run:
             for user in self.users:
                 if user.busy_since is None:
                     continue
+                flow_fields = {} if user.step is None else {"step": user.step.name, "state": None}
                 user.records.append(
                     _record(
                         user,
@@ -413,6 +486,7 @@ class _Run:
                         latency_ms=round((now - user.busy_since) * 1000.0, 1),
                         outcome="timeout",
                         error="no response before the end of the run",
+                        **flow_fields,
                     )
                 )
                 conn = user.conn
@@ -471,6 +545,9 @@ def run_load(
     fast_ms=1000.0,
     jitter=0.5,
     stop_file=None,
+    flow=None,
+    served_by_header=None,
+    backend_names=None,
 ):
     """Run users virtual users at a total of rate requests per second for duration seconds, open loop.
 
@@ -479,6 +556,8 @@ def run_load(
     A user has at most one request outstanding: a slot that passes while it is outstanding is missed, and
     the user sends at its first slot after the response.
     When stop_file is given, the schedule ends as soon as that file exists (duration is then an upper bound).
+    With a flow (a list of steps), every user walks through its steps on url's scheme, host and port instead of
+    requesting url; served_by_header and backend_names name the backend of each answer.
     Every parameter is checked before any request (LoadParameterError).
     Returns {started_at (t0, epoch s), duration, users, rate, history, missed_slots (a list indexed by user),
     summary}.
@@ -491,6 +570,7 @@ def run_load(
             f"stop_file must be the path of a file that does not exist yet, got {stop_file!r}: "
             "remove it, or pick another."
         )
+    parsed, served_by_header, names = _flow_parameters(flow, users, rate, duration, served_by_header, backend_names)
     context = tls_context(validate_certs, ca_path) if target[0] == "https" else None
     run = _Run(
         target,
@@ -505,6 +585,9 @@ def run_load(
         {str(k): str(v) for k, v in (headers or {}).items()},
         float(jitter),
         stop_file,
+        parsed,
+        served_by_header,
+        names,
     )
     history, missed = run.execute()
     # The schedule's real length: duration, or less when stop_file ended it early.
@@ -517,5 +600,7 @@ def run_load(
         "rate": float(rate),
         "history": history,
         "missed_slots": missed,
-        "summary": check_history(history, users=users, duration=duration, fast_ms=fast_ms, missed_slots=missed),
+        "summary": check_history(
+            history, users=users, duration=duration, fast_ms=fast_ms, missed_slots=missed, flow=parsed
+        ),
     }

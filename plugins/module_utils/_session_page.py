@@ -132,6 +132,17 @@ def parse_json(body):
     return _finish(fields)
 
 
+def decode_body(raw, content_type):
+    """The text of a response body, in the charset its Content-Type names (UTF-8 when none or unknown)."""
+    charset = "utf-8"
+    if content_type and "charset=" in content_type.lower():
+        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip() or charset
+    try:
+        return raw.decode(charset, errors="replace")
+    except (LookupError, ValueError):
+        return raw.decode("utf-8", errors="replace")
+
+
 def parse_page(body, content_type=None, page_format="auto"):
     """Parse a response body; page_format auto picks JSON when the Content-Type says so."""
     if page_format == "auto":
@@ -143,14 +154,15 @@ def parse_page(body, content_type=None, page_format="auto"):
     raise ValueError(f"page_format must be auto, html or json, got {page_format!r}")
 
 
-def summarize(samples, cookies_given=False):
+def summarize(samples, cookies_given=False, start_count=None):
     """Summarise samples (dicts with error, server, session_base, session_route, count).
 
     Definitions (also in the module's RETURN):
     - session_changes: successful samples whose session base differs from the previous successful one.
     - counter_continued: at least one successful sample, each successful sample's count is the previous
       successful sample's count + 1 (failed samples in between are ignored), and the first successful count
-      is 1 when the run started without cookies (any count >= 1 is accepted when cookies were given).
+      is start_count + 1 when a start_count is given, else 1 when the run started without cookies (any
+      count >= 1 is accepted when cookies were given).
     - counter_resets: successful samples whose count is not greater than the previous successful count
       (a new session started, or a node answered with an older copy of the session).
     """
@@ -161,7 +173,9 @@ def summarize(samples, cookies_given=False):
     changes = 0
     resets = 0
     continued = bool(ok)
-    if ok and not cookies_given and ok[0]["count"] != 1:
+    # The count the first successful sample must show; None accepts any (a continued session).
+    first = start_count + 1 if start_count is not None else None if cookies_given else 1
+    if ok and first is not None and ok[0]["count"] != first:
         continued = False
     previous = None
     for sample in ok:

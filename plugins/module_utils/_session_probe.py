@@ -17,9 +17,21 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urljoin, urlparse
 
 from ansible.module_utils.urls import Request, make_context
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_flow import (
+    FlowError,
+    FlowUser,
+    backend_name,
+    check_answer,
+    parse_flow,
+    parse_served_by,
+    parse_state,
+    prepare,
+    summarize_flow,
+)
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_page import (
     PageError,
     ca_path_problem,
+    decode_body,
     parse_page,
     split_session_id,
     summarize,
@@ -133,6 +145,51 @@ def new_request(validate_certs=True, ca_path=None):
     return Request(context=make_context(cafile=ca_path, validate_certs=validate_certs))
 
 
+def _read_error_body(exc):
+    try:
+        return exc.read() or b""
+    except Exception:  # pylint: disable=broad-except
+        return b""
+
+
+def exchange(request, method, url, jar, headers, data, timeout, validate_certs):
+    """One request with the jar's cookies, redirects not followed.
+
+    Returns (status, response headers, raw body, cookie names set, error); status is None and error says why
+    when there was no response. Any HTTP status is a response here: the caller decides what it expects.
+    """
+    request_headers = {"User-Agent": USER_AGENT}
+    request_headers.update(headers or {})
+    if jar:
+        request_headers["Cookie"] = "; ".join("{}={}".format(*item) for item in jar.items())
+    try:
+        response = request.open(
+            method,
+            url,
+            data=data,
+            headers=request_headers,
+            timeout=timeout,
+            validate_certs=validate_certs,
+            follow_redirects="none",
+        )
+    except HTTPError as exc:
+        cookies_set = apply_set_cookies(jar, _header_list(exc.headers, "Set-Cookie"))
+        return exc.code, exc.headers, _read_error_body(exc), cookies_set, None
+    except Exception as exc:  # pylint: disable=broad-except
+        # Connection refused, reset, timeout, TLS errors: a failed sample, not a module failure.
+        return None, None, None, [], _error_text(exc)
+    cookies_set = []
+    try:
+        status = response.getcode()
+        cookies_set = apply_set_cookies(jar, _header_list(response.headers, "Set-Cookie"))
+        raw = response.read()
+    except Exception as exc:  # pylint: disable=broad-except
+        return None, None, None, cookies_set, _error_text(exc)
+    finally:
+        response.close()
+    return status, response.headers, raw, cookies_set, None
+
+
 def fetch_once(url, jar, headers, timeout, validate_certs, request):
     """GET url with the jar's cookies, following up to MAX_REDIRECTS redirects by hand.
 
@@ -141,57 +198,25 @@ def fetch_once(url, jar, headers, timeout, validate_certs, request):
     """
     cookies_set = []
     for _hop in range(MAX_REDIRECTS + 1):
-        request_headers = {"User-Agent": USER_AGENT}
-        request_headers.update(headers or {})
-        if jar:
-            request_headers["Cookie"] = "; ".join("{}={}".format(*item) for item in jar.items())
-        try:
-            response = request.open(
-                "GET",
-                url,
-                headers=request_headers,
-                timeout=timeout,
-                validate_certs=validate_certs,
-                follow_redirects="none",
-            )
-        except HTTPError as exc:
-            status = exc.code
-            cookies_set.extend(apply_set_cookies(jar, _header_list(exc.headers, "Set-Cookie")))
-            location = exc.headers.get("Location") if exc.headers is not None else None
+        status, response_headers, raw, names, error = exchange(
+            request, "GET", url, jar, headers, None, timeout, validate_certs
+        )
+        cookies_set.extend(names)
+        if error is not None:
+            return None, None, None, cookies_set, error
+        if not 200 <= status < 300:
+            location = response_headers.get("Location") if response_headers is not None else None
             if status in (301, 302, 303, 307, 308) and location:
                 url = urljoin(url, location)
                 continue
             return status, None, None, cookies_set, f"HTTP {status}"
-        except Exception as exc:  # pylint: disable=broad-except
-            # Connection refused, reset, timeout, TLS errors: a failed sample, not a module failure.
-            return None, None, None, cookies_set, _error_text(exc)
-        try:
-            status = response.getcode()
-            cookies_set.extend(apply_set_cookies(jar, _header_list(response.headers, "Set-Cookie")))
-            content_type = response.headers.get("Content-Type")
-            raw = response.read()
-        except Exception as exc:  # pylint: disable=broad-except
-            return None, None, None, cookies_set, _error_text(exc)
-        finally:
-            response.close()
-        charset = "utf-8"
-        if content_type and "charset=" in content_type.lower():
-            charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip() or charset
-        try:
-            body = raw.decode(charset, errors="replace")
-        except LookupError:
-            body = raw.decode("utf-8", errors="replace")
-        return status, content_type, body, cookies_set, None
+        content_type = response_headers.get("Content-Type")
+        return status, content_type, decode_body(raw, content_type), cookies_set, None
     return None, None, None, cookies_set, f"more than {MAX_REDIRECTS} redirects"
 
 
-def take_sample(index, url, jar, headers, timeout, validate_certs, page_format, cookie_name, request):
-    """One request: a sample dict as documented in the module's RETURN."""
-    started = time.time()
-    clock = time.monotonic()
-    status, content_type, body, cookies_set, error = fetch_once(url, jar, headers, timeout, validate_certs, request)
-    elapsed_ms = round((time.monotonic() - clock) * 1000.0, 3)
-    sample = {
+def _empty_sample(index, status, elapsed_ms, started, cookies_set, error):
+    return {
         "index": index,
         "status": status,
         "server": None,
@@ -205,6 +230,15 @@ def take_sample(index, url, jar, headers, timeout, validate_certs, page_format, 
         "cookies_set": cookies_set,
         "error": error,
     }
+
+
+def take_sample(index, url, jar, headers, timeout, validate_certs, page_format, cookie_name, request):
+    """One request: a sample dict as documented in the module's RETURN."""
+    started = time.time()
+    clock = time.monotonic()
+    status, content_type, body, cookies_set, error = fetch_once(url, jar, headers, timeout, validate_certs, request)
+    elapsed_ms = round((time.monotonic() - clock) * 1000.0, 3)
+    sample = _empty_sample(index, status, elapsed_ms, started, cookies_set, error)
     if error is None:
         try:
             page = parse_page(body, content_type, page_format)
@@ -228,6 +262,69 @@ def take_sample(index, url, jar, headers, timeout, validate_certs, page_format, 
     return sample
 
 
+class _FlowProbe:
+    """What a flow-mode probe keeps between samples: the flow, the site, the user's requests and its tracker."""
+
+    def __init__(self, flow, origin, prepared, tracker, cookie_name, served_by_header, backend_names):
+        self.flow = flow
+        self.origin = origin
+        self.prepared = prepared
+        self.tracker = tracker
+        self.cookie_name = cookie_name
+        self.served_by_header = served_by_header
+        self.backend_names = backend_names
+
+    def take_sample(self, index, jar, timeout, validate_certs, request):
+        """One request of the flow's next step: a page-mode sample plus step and state."""
+        step = self.tracker.next_step()
+        method, target, body, headers = self.prepared[step.index]
+        started = time.time()
+        clock = time.monotonic()
+        status, response_headers, raw, cookies_set, error = exchange(
+            request, method, self.origin + target, jar, headers, body, timeout, validate_certs
+        )
+        elapsed_ms = round((time.monotonic() - clock) * 1000.0, 3)
+        sample = _empty_sample(index, status, elapsed_ms, started, cookies_set, error)
+        sample.update(step=step.name, state=None)
+        if status is not None:
+            session_id = jar.get(self.cookie_name)
+            if session_id:
+                base, route = split_session_id(session_id)
+                sample.update(session_id=session_id, session_base=base, session_route=route)
+            response_headers = response_headers if response_headers is not None else {}
+            served = response_headers.get(self.served_by_header) if self.served_by_header else None
+            sample["addr"] = served
+            sample["server"] = backend_name(served, sample["session_route"], self.backend_names)
+            content_type = response_headers.get("Content-Type")
+            sample["error"], sample["state"] = check_answer(
+                self.flow, step, status, lambda: decode_body(raw, content_type)
+            )
+        return step, sample
+
+
+def _origin(url):
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc.rpartition('@')[2]}"
+
+
+def _flow_parameters(flow, count, cookies, cookie_name, state, user, served_by_header, backend_names):
+    """(Flow or None, starting state, served_by_header, backend names) checked; ProbeParameterError otherwise."""
+    try:
+        parsed = parse_flow(flow)
+        start = parse_state(parsed, state)
+        served_by_header, names = parse_served_by(served_by_header, backend_names or {})
+    except FlowError as exc:
+        raise ProbeParameterError(str(exc)) from exc
+    if isinstance(user, bool) or not isinstance(user, int) or user < 0:
+        raise ProbeParameterError(f"user must be a whole number from 0, got {user!r}.")
+    if parsed is not None and parsed.logins and not (cookies or {}).get(cookie_name) and count <= parsed.logins:
+        raise ProbeParameterError(
+            f"count {count} leaves no request for the steps that repeat after the {parsed.logins} once steps: "
+            f"raise count above {parsed.logins}."
+        )
+    return parsed, start, served_by_header, names
+
+
 def run_probe(
     url,
     count=10,
@@ -241,18 +338,53 @@ def run_probe(
     request=None,
     sleep=time.sleep,
     ca_path=None,
+    flow=None,
+    served_by_header=None,
+    backend_names=None,
+    state=None,
+    user=0,
 ):
-    """Request url count times like a user refreshing a browser; return {samples, summary, cookies}."""
+    """Request url count times like a user refreshing a browser; return {samples, summary, cookies, last_state}.
+
+    With a flow, run count requests through its steps instead (once steps first unless cookies hold a session),
+    on url's scheme, host and port; state is the {key: value} to start from (an earlier run's last_state).
+    """
     validate_parameters(url, count, interval, timeout, page_format, ca_path)
+    parsed, start, served_by_header, names = _flow_parameters(
+        flow, count, cookies, cookie_name, state, user, served_by_header, backend_names
+    )
     if request is None:
         request = new_request(validate_certs, ca_path)
     jar = dict(cookies or {})
-    cookies_given = bool(jar)
+    if parsed is None:
+        cookies_given = bool(jar)
+        samples = []
+        for index in range(count):
+            if index and interval:
+                sleep(interval)
+            samples.append(
+                take_sample(index, url, jar, headers, timeout, validate_certs, page_format, cookie_name, request)
+            )
+        summary = summarize(samples, cookies_given=cookies_given, start_count=start.get("count"))
+        last_state = {} if summary["last_count"] is None else {"count": summary["last_count"]}
+        return {"samples": samples, "summary": summary, "cookies": jar, "last_state": last_state}
+
+    session_id = jar.get(cookie_name)
+    tracker = FlowUser(parsed, session=split_session_id(session_id)[0] if session_id else None, state=start)
+    prepared = [prepare(step, user, headers) for step in parsed.steps]
+    probe = _FlowProbe(parsed, _origin(url), prepared, tracker, cookie_name, served_by_header, names)
     samples = []
+    anomalies = []
     for index in range(count):
         if index and interval:
             sleep(interval)
-        samples.append(
-            take_sample(index, url, jar, headers, timeout, validate_certs, page_format, cookie_name, request)
-        )
-    return {"samples": samples, "summary": summarize(samples, cookies_given=cookies_given), "cookies": jar}
+        step, sample = probe.take_sample(index, jar, timeout, validate_certs, request)
+        samples.append(sample)
+        value = sample["state"][step.key] if sample["state"] else None
+        found = tracker.observe(step, sample["session_base"], value, sample["error"] is None)
+        for kind, key, expected, got in found:
+            anomalies.append(
+                {"index": index, "step": step.name, "kind": kind, "key": key, "expected": expected, "got": got}
+            )
+    summary = summarize_flow(samples, parsed, anomalies)
+    return {"samples": samples, "summary": summary, "cookies": jar, "last_state": dict(tracker.state)}

@@ -43,6 +43,13 @@ description:
     lost update (V(updates_lost), an acknowledged update was lost or a stale copy of the session answered) and
     V(c > a + 1) is an unacknowledged update that was applied (V(unacked_applied), a duplicate or a request
     whose response never arrived).
+  - >-
+    B(Flow mode.) With O(flow), every user walks through the flow's steps instead of requesting O(url): its once
+    steps (its login, with V({user}) replaced by its number) first, then the other steps in order, one per slot,
+    for as long as the run lasts. A request is V(ok) when its status is one the step expects and the state value
+    it reads was found. The checker is the same, per user and per state key instead of one counter: each value is
+    compared with the last value that user saw for that key, by the step's C(expect), and a lost session sends
+    the user back to its login (see O(flow)). Page mode is the flow of one step whose counter grows by 1.
   - B(Stalls.) Per user, a stall opens at the start of the first request that did not succeed quickly (its
     outcome is not V(ok), or it took more than O(fast_ms)) and closes when the next V(ok) response completes
     (that same request when it was V(ok) but slow). A stall that never closes runs until the end of the history.
@@ -50,11 +57,13 @@ description:
   - The module only reads; it sends its requests in check mode too and always returns C(changed=false).
   - Bad parameters fail the module with one sentence before any request is sent. The bounds keep every run
     finite, at most 500 users, 2000 requests per second, 100 requests per second per user, 3600 s and 200000
-    requests, and O(duration) at least O(users) / O(rate) so that every user sends a request.
+    requests, and O(duration) at least O(users) / O(rate) so that every user sends a request (with once steps,
+    at least their number + 1 times that, so that every user gets past its login).
 author:
   - sessionlab maintainers (@sessionlab)
 extends_documentation_fragment:
   - sessionlab.tomcat_ha.session_page
+  - sessionlab.tomcat_ha.session_flow
 options:
   url:
     description:
@@ -111,7 +120,8 @@ options:
     type: float
     default: 0.5
 notes:
-  - Redirects are not followed; a redirect is recorded as V(other) with its status.
+  - Redirects are not followed; a redirect is recorded as V(other) with its status (in flow mode, unless the
+    step expects it).
   - Cookies are kept in a plain jar of name and value from the C(Set-Cookie) header of every response
     (failed ones included). C(Path) and C(Domain) are not evaluated.
   - The history has one entry per request, up to O(rate) * O(duration) entries; with C(async) the result is
@@ -163,6 +173,35 @@ EXAMPLES = r"""
     duration: 5
     ca_path: /etc/pki/sessionlab/ca.pem
   register: __smoke
+
+- name: 50 shoppers, each logged in as its own user, add to their carts and view them
+  sessionlab.tomcat_ha.session_load:
+    url: https://shop.example.com/
+    users: 50
+    rate: 100
+    duration: 60
+    served_by_header: X-Upstream
+    backend_names:
+      10.0.0.11:8080: backend1.example.com
+      10.0.0.12:8080: backend2.example.com
+    flow:
+      - name: login
+        method: POST
+        path: /login
+        form: {user: "shopper{user}", password: "{{ shop_password }}"}
+        status: 303
+        once: true
+      - name: add to cart
+        method: POST
+        path: /api/cart/items
+        json: {sku: TEA-1, quantity: 1}
+        state: {key: items, json: /cart/items, expect: grow, by: 1}
+      - name: view cart
+        path: /cart
+        state: {key: items, regex: 'id="cart-items">(\d+)<', expect: persist}
+  async: 90
+  poll: 0
+  register: __shop_job
 """
 
 RETURN = r"""
@@ -231,22 +270,27 @@ history:
       type: int
       sample: 200
     session:
-      description: Session ID up to the first dot, from the page (or the session cookie); V(null) unless V(ok).
+      description:
+        - Session ID up to the first dot, from the page (or the session cookie); V(null) unless V(ok).
+        - Flow mode, from the session cookie after every response, V(null) without a response or a cookie.
       returned: always
       type: str
       sample: 4F3A9C1D2E7B6A5F4F3A9C1D2E7B6AB2
     route:
-      description: Text after the first dot of the session ID; V(null) unless V(ok).
+      description: Text after the first dot of the session ID; V(null) unless V(ok) (flow mode, without a session).
       returned: always
       type: str
       sample: tomcat1
     server:
-      description: Host name the backend printed; V(null) unless V(ok).
+      description:
+        - Host name the backend printed; V(null) unless V(ok).
+        - Flow mode, for every response, the backend that O(served_by_header) or the session route names (see
+          O(served_by_header)), V(null) when neither does.
       returned: always
       type: str
       sample: backend1.qyh.com
     count:
-      description: Session counter the page showed; V(null) unless V(ok).
+      description: Session counter the page showed; V(null) unless V(ok), and in flow mode.
       returned: always
       type: int
       sample: 13
@@ -256,10 +300,22 @@ history:
       type: bool
       sample: false
     error:
-      description: Why the request failed (for example C(HTTP 503), C(closed without response)), V(null) when V(ok).
+      description:
+        - Why the request failed (for example C(HTTP 503), C(closed without response)), V(null) when V(ok).
+        - Flow mode also C(HTTP 302, expected 200) and C(state items:) followed by why the value was not found.
       returned: always
       type: str
       sample: null
+    step:
+      description: The name of the flow step this request made.
+      returned: in flow mode
+      type: str
+      sample: add to cart
+    state:
+      description: The state value this answer showed, key to value; V(null) unless V(ok) and the step reads one.
+      returned: in flow mode
+      type: dict
+      sample: {items: 3}
 summary:
   description: The checker's figures over the history (see the description for the definitions).
   returned: always
@@ -296,17 +352,24 @@ summary:
       type: int
       sample: 7
     sessions_lost:
-      description: V(ok) responses whose session base differed from the user's session.
+      description:
+        - V(ok) responses whose session base differed from the user's session.
+        - Flow mode, responses to a step that repeats whose session cookie named another session (see O(flow)).
       returned: always
       type: int
       sample: 0
     updates_lost:
-      description: V(ok) responses whose counter was not above the last acknowledged one.
+      description:
+        - V(ok) responses whose counter was not above the last acknowledged one.
+        - Flow mode, state values that went back, stood still where they had to grow, or changed where they had
+          to persist.
       returned: always
       type: int
       sample: 0
     unacked_applied:
-      description: V(ok) responses whose counter skipped a value (an update applied without an answer).
+      description:
+        - V(ok) responses whose counter skipped a value (an update applied without an answer).
+        - Flow mode, state values above the expected one.
       returned: always
       type: int
       sample: 2
@@ -320,6 +383,8 @@ summary:
         - Up to 50 anomalies in time order, each with C(user), C(seq), C(start), C(kind) (V(sessions_lost),
           V(updates_lost) or V(unacked_applied)), C(expected) and C(got) (the session bases for a lost session,
           the counters otherwise) and C(server).
+        - Flow mode, also C(step) and C(key) (the state key, V(null) for a lost session); C(expected) of a grow
+          without C(by) is a text such as C(more than 4).
       returned: always
       type: list
       elements: dict
@@ -348,9 +413,20 @@ summary:
       returned: always
       type: dict
       sample: {p50: 2.1, p99: 30.4, max: 4012.7}
+    steps:
+      description:
+        - Per flow step, by name in the flow's order, its C(requests), C(failed) requests, and the anomalies found
+          on it (C(sessions_lost), C(updates_lost), C(unacked_applied)).
+      returned: in flow mode
+      type: dict
+      sample:
+        login: {requests: 50, failed: 0, sessions_lost: 0, updates_lost: 0, unacked_applied: 0}
+        add to cart: {requests: 2975, failed: 3, sessions_lost: 0, updates_lost: 0, unacked_applied: 1}
+        view cart: {requests: 2975, failed: 0, sessions_lost: 0, updates_lost: 2, unacked_applied: 0}
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_flow import FLOW_ARGUMENT_SPEC, flow_options
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load import (
     LoadParameterError,
     run_load,
@@ -362,6 +438,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             **PAGE_ARGUMENT_SPEC,
+            **FLOW_ARGUMENT_SPEC,
             url=dict(type="str", required=True),
             users=dict(type="int", default=20),
             rate=dict(type="float", default=50),
@@ -387,6 +464,7 @@ def main():
             jitter=params["jitter"],
             stop_file=params["stop_file"],
             **page_options(params),
+            **flow_options(params),
         )
     except LoadParameterError as exc:
         module.fail_json(msg=str(exc))

@@ -24,7 +24,7 @@ else:
     sys.path.insert(0, str(REPO_ROOT / "collections"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lab.loopback import NGINX, NGINX_HINT, PageServer  # noqa: E402
+from lab.loopback import NGINX, NGINX_HINT, PageServer, ShopServer  # noqa: E402
 
 
 def pytest_addoption(parser):
@@ -48,6 +48,12 @@ def nginx_binary(request):
 @pytest.fixture
 def page_server():
     with PageServer() as server:
+        yield server
+
+
+@pytest.fixture
+def shop_server():
+    with ShopServer() as server:
         yield server
 
 

@@ -15,6 +15,8 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._load_check i
     percentile,
 )
 
+from lab.loopback import SHOP_FLOW
+
 SUMMARY_KEYS = {
     "requests",
     "ok",
@@ -321,3 +323,153 @@ def test_examples_are_in_time_order_and_bounded():
 def test_user_outside_the_run_is_an_error():
     with pytest.raises(ValueError, match="history names user 3, outside 0..2"):
         check_history([rec(3, 0)], users=3, duration=1.0)
+
+
+# Page mode is the flow of one counter growing by 1: the checker before flows, kept here as the oracle.
+
+
+def _page_reference(records):
+    """The page-mode classification as it was before flows: [(seq, kind, expected, got)] of one user."""
+    out = []
+    session = acked = None
+    for record in records:
+        if record.get("outcome") != "ok":
+            continue
+        base, got = record["session"], record["count"]
+        kind = expected = None
+        if acked is None:
+            if got > 1:
+                kind, expected = "unacked_applied", 1
+        elif base != session:
+            kind, expected, got = "sessions_lost", session, base
+        elif got <= acked:
+            kind, expected = "updates_lost", acked + 1
+        elif got > acked + 1:
+            kind, expected = "unacked_applied", acked + 1
+        session, acked = base, record["count"]
+        if kind is not None:
+            out.append((record["seq"], kind, expected, got))
+    return out
+
+
+def test_page_mode_classifies_as_before_flows():
+    generator = random.Random(11)
+    for _round in range(200):
+        history = []
+        for user in range(3):
+            count = 0
+            for seq in range(generator.randint(0, 12)):
+                outcome = generator.choice(["ok"] * 5 + ["reset", "http_5xx"])
+                count = max(1, count + generator.choice([1, 1, 1, 0, -1, 2, -5]))
+                session = generator.choice(["A", "A", "A", "B"])
+                history.append(rec(user, seq, count=count, session=session, outcome=outcome))
+        summary = check_history(history, users=3, duration=2.0)
+        expected = []
+        for user in range(3):
+            expected += [(user, *found) for found in _page_reference([r for r in history if r["user"] == user])]
+        got = [(e["user"], e["seq"], e["kind"], e["expected"], e["got"]) for e in summary["examples"]]
+        assert sorted(got) == sorted(expected)
+        assert "steps" not in summary and all(
+            set(e) == {"user", "seq", "start", "kind", "expected", "got", "server"} for e in summary["examples"]
+        )
+
+
+def frec(user, seq, step, items=None, session="S", outcome="ok", server="backend1.test"):
+    """A flow-mode record of the shop flow; state {items: items} when items is given and the request was ok."""
+    ok = outcome == "ok"
+    return {
+        "user": user,
+        "seq": seq,
+        "start": round(seq * 0.1 + user * 0.01, 3),
+        "latency_ms": 5.0,
+        "outcome": outcome,
+        "status": 200 if ok else 302,
+        "session": session,
+        "route": "tomcat1",
+        "server": server,
+        "count": None,
+        "new_session": False,
+        "error": None if ok else "HTTP 302, expected 200",
+        "step": step,
+        "state": {"items": items} if ok and items is not None else None,
+    }
+
+
+def shopper(user, adds, session="S", first_seq=0):
+    """A user's clean records: login, then add/view pairs up to adds items."""
+    records = [frec(user, first_seq, "login", session=session)]
+    for n in range(1, adds + 1):
+        records.append(frec(user, first_seq + 2 * n - 1, "add", n, session=session))
+        records.append(frec(user, first_seq + 2 * n, "view", n, session=session))
+    return records
+
+
+def test_flow_clean_history_has_steps_and_no_anomaly():
+    history = shopper(0, 5) + shopper(1, 5, session="T")
+    summary = check_history(history, users=2, duration=2.0, flow=SHOP_FLOW)
+    assert set(summary) == SUMMARY_KEYS | {"steps"}
+    assert anomalies(summary) == dict.fromkeys(ANOMALIES, 0)
+    zero = dict.fromkeys(ANOMALIES, 0)
+    assert summary["steps"] == {
+        "login": {"requests": 2, "failed": 0, **zero},
+        "add": {"requests": 10, "failed": 0, **zero},
+        "view": {"requests": 10, "failed": 0, **zero},
+    }
+    assert list(summary["steps"]) == ["login", "add", "view"]
+
+
+def test_flow_lost_update_names_the_step_and_the_key():
+    history = shopper(0, 4)
+    # The third add was answered (3) but not kept: the view after it shows 2.
+    history[6]["state"] = {"items": 2}
+    history[7]["state"] = {"items": 3}
+    history[8]["state"] = {"items": 3}
+    summary = check_history(history, users=1, duration=1.0, flow=SHOP_FLOW)
+    assert anomalies(summary) == {"sessions_lost": 0, "updates_lost": 1, "unacked_applied": 0}
+    (example,) = summary["examples"]
+    assert example == {
+        "user": 0,
+        "seq": 6,
+        "start": 0.6,
+        "kind": "updates_lost",
+        "expected": 3,
+        "got": 2,
+        "server": "backend1.test",
+        "step": "view",
+        "key": "items",
+    }
+    assert summary["steps"]["view"]["updates_lost"] == 1 and summary["steps"]["add"]["updates_lost"] == 0
+
+
+def test_flow_unacked_add_is_seen_by_the_view():
+    history = shopper(0, 3)
+    history[3].update(outcome="reset", status=None, session=None, state=None, error="closed without response")
+    history[4]["state"] = {"items": 2}  # the view after it: the reset add was applied
+    history[5]["state"] = {"items": 3}
+    history[6]["state"] = {"items": 3}
+    summary = check_history(history, users=1, duration=1.0, flow=SHOP_FLOW)
+    assert anomalies(summary) == {"sessions_lost": 0, "updates_lost": 0, "unacked_applied": 1}
+    assert summary["examples"][0]["step"] == "view" and summary["examples"][0]["expected"] == 1
+    assert summary["steps"]["add"]["failed"] == 1 and summary["failed_by_class"]["reset"] == 1
+
+
+def test_flow_lost_session_on_a_failed_answer_then_a_new_login():
+    history = shopper(0, 2)
+    history.append(frec(0, 5, "add", session="NEW", outcome="other"))  # 302 to the login, a new session cookie
+    history += shopper(0, 2, session="NEWER", first_seq=6)  # the login changes the ID again: not a loss
+    summary = check_history(history, users=1, duration=1.0, flow=SHOP_FLOW)
+    assert anomalies(summary) == {"sessions_lost": 1, "updates_lost": 0, "unacked_applied": 0}
+    (example,) = summary["examples"]
+    assert (example["kind"], example["step"], example["key"], example["expected"], example["got"]) == (
+        "sessions_lost",
+        "add",
+        None,
+        "S",
+        "NEW",
+    )
+    assert summary["steps"]["login"]["requests"] == 2 and summary["steps"]["add"]["failed"] == 1
+
+
+def test_flow_unknown_step_is_an_error():
+    with pytest.raises(ValueError, match="history names step 'pay', which the flow does not have"):
+        check_history([frec(0, 0, "pay")], users=1, duration=1.0, flow=SHOP_FLOW)

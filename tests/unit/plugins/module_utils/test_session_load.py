@@ -20,7 +20,7 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load
     run_load,
 )
 
-from lab.loopback import Nginx, PageServer, free_port
+from lab.loopback import Nginx, PageServer, free_port, trickling_server
 
 RECORD_KEYS = {
     "user",
@@ -220,38 +220,14 @@ def test_unparseable_page_404_and_redirect_are_other(page_server):
 
 def test_run_deadline_bounds_a_trickling_server():
     """A server that trickles header bytes defeats per-read timeouts: the run's deadline still ends it."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(5)
-    port = listener.getsockname()[1]
-
-    def trickle():
-        try:
-            conn, _addr = listener.accept()
-        except OSError:
-            return
-        with conn:
-            try:
-                conn.recv(4096)
-                conn.sendall(b"HTTP/1.1 200 OK\r\n")
-                for _poll in range(60):  # at most 6 s
-                    conn.sendall(b"X-Slow: 1\r\n")
-                    time.sleep(0.1)
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=trickle, daemon=True)
-    thread.start()
-    try:
+    with trickling_server() as port:
         begin = time.monotonic()
         result = run_load(f"http://127.0.0.1:{port}/", users=1, rate=1, duration=1, timeout=0.5)
         assert time.monotonic() - begin <= 1 + 0.5 + 1
-    finally:
-        listener.close()
     (record,) = result["history"]
     assert (record["outcome"], record["error"]) == ("timeout", "no response before the end of the run")
     assert record["latency_ms"] >= 1000
     assert result["summary"]["unrecovered_users"] == 1
-    thread.join(timeout=10)
 
 
 def test_plain_http_server_behind_an_https_url_is_a_tls_error(page_server):
