@@ -40,7 +40,7 @@ export SCREENSHOTS
 BROWSER_TOOLS := $(if $(filter 0,$(SCREENSHOTS)),,browser)
 SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes
 
-.PHONY: help prereq venv browser image lab faults lab-up lab-down test lint unit sanity build molecule bench docs clean
+.PHONY: help prereq venv browser apps image lab faults lab-up lab-down test lint unit sanity build molecule bench docs clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,6 +64,10 @@ $(VENV)/.browser: requirements-browser.txt $(VENV)/.installed
 	@touch $@
 
 browser: $(VENV)/.browser ## Debian's chromium and the pinned Playwright: screenshots and the report page's test
+
+apps: venv ## build the test applications (build/apps/*.war) from lab/apps with Debian's JDK, offline
+	@scripts/prereq.sh --apps
+	@python lab/apps/build.py
 
 image: prereq ## build the base and lab images (of LAB_RELEASE) when missing or changed
 	@lab/images/build.sh >/dev/null
