@@ -104,7 +104,13 @@ _HEADERS = (
         False,
     ),
     ("deserialize_failed", re.compile(r"^Error deserializing Session \[(?P<session>[^\]]*)\]$"), False),
-    ("deserialize_failed", re.compile(r"^Exception while loading persisted sessions$"), True),
+    # standardManager.loading.exception, standardManager.managerLoad / managerUnload (SESSIONS.ser).
+    (
+        "deserialize_failed",
+        re.compile(r"^Exception (?:while loading persisted sessions|loading sessions from persistent storage)$"),
+        True,
+    ),
+    ("serialize_failed", re.compile(r"^Exception unloading sessions to persistent storage$"), True),
     (
         "deserialize_failed",
         re.compile(r"^(?:Unable to deserialize MapMessage\.|Failed to deserialize MapMessage (?:key|value))$"),
@@ -268,6 +274,15 @@ def audit_entries(entries):
     for entry in entries:
         audit.read(entry)
     audit.settle()
+    # A session written by this node and read back (SESSIONS.ser) names the class only where it was written.
+    written = {
+        (finding["session"], finding["attribute"]): finding["class"]
+        for finding in audit.findings
+        if finding["kind"] == "serialize_failed" and finding["attribute"] is not None
+    }
+    for finding in audit.findings:
+        if finding["kind"] == "deserialize_failed" and finding["class"] is None:
+            finding["class"] = written.get((finding["session"], finding["attribute"]))
     return audit.findings
 
 
