@@ -16,7 +16,8 @@ positional: _input
 description:
   - Opens a web application archive (WAR) on the controller and reads its C(WEB-INF/web.xml) and the
     C(META-INF/web-fragment.xml) of each jar in C(WEB-INF/lib).
-  - RV(_value.distributable) is what Tomcat makes of it: a cluster replicates an application's sessions only when
+  - >-
+    RV(_value.distributable) is what Tomcat makes of it. A cluster replicates an application's sessions only when
     its C(web.xml) has C(<distributable/>) and so has every web fragment Tomcat uses (all of them, unless C(web.xml)
     is C(metadata-complete) or its C(<absolute-ordering>) leaves some out).
   - A file that is missing, not a zip archive, a zip archive without C(WEB-INF/), or a descriptor that cannot be
