@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright (c) 2026, sessionlab maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -183,7 +182,7 @@ def build(variant: str, out_dir: Path | str = DEFAULT_OUT) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("variants", nargs="*", metavar="VARIANT", help=f"default: all ({', '.join(VARIANTS)})")
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="output directory (default: %(default)s)")
     args = parser.parse_args(argv)

@@ -24,7 +24,7 @@ def shop_copy(tmp_path, monkeypatch):
 
 
 def test_every_variant_builds_a_war_with_its_web_xml(tmp_path):
-    for variant, (cart, distributable, _) in build.VARIANTS.items():
+    for variant, (cart, distributable, _description) in build.VARIANTS.items():
         war = build.build(variant, tmp_path)
         assert war == tmp_path / f"{variant}.war"
         with zipfile.ZipFile(war) as archive:

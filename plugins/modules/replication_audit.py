@@ -265,14 +265,14 @@ def _parameter_problem(params):
 
 def _find_unit(module, systemctl):
     for unit in _UNITS:
-        rc, out, _ = module.run_command([systemctl, "show", "--property=LoadState", "--value", f"{unit}.service"])
+        rc, out, _err = module.run_command([systemctl, "show", "--property=LoadState", "--value", f"{unit}.service"])
         if rc == 0 and out.strip() == "loaded":
             return unit
     module.fail_json(msg=f"no Tomcat unit on this host ({', '.join(_UNITS)}): name the one Tomcat runs as with unit.")
 
 
 def _last_cursor(module, journalctl, unit):
-    rc, out, _ = module.run_command([journalctl, "--unit", unit, "--lines=0", "--show-cursor", "--output=cat"])
+    out = module.run_command([journalctl, "--unit", unit, "--lines=0", "--show-cursor", "--output=cat"])[1]
     for line in out.splitlines():
         if line.startswith("-- cursor: "):
             return line[len("-- cursor: ") :].strip()

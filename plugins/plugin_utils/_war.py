@@ -29,7 +29,7 @@ class WarError(Exception):
 def _split(tag):
     """(namespace, local name) of an ElementTree tag."""
     if tag.startswith("{"):
-        namespace, _, local = tag[1:].partition("}")
+        namespace, _sep, local = tag[1:].partition("}")
         return namespace, local
     return "", tag
 
@@ -82,7 +82,7 @@ def _fragment(war, archive, jar_name):
             data = _read_member(jar, FRAGMENT_XML, where, fix)
     except zipfile.BadZipFile as exc:
         raise WarError(f"{jar_name} in {war} is not a jar (zip) archive ({exc}): {fix}.") from exc
-    root, _ = _parse(data, where, "web-fragment", fix)
+    root = _parse(data, where, "web-fragment", fix)[0]
     return {"jar": jar_name, "name": _text(root, "name"), "distributable": bool(_children(root, "distributable"))}
 
 
