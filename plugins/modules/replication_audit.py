@@ -79,7 +79,9 @@ requirements:
 notes:
   - Tomcat's messages are read in English, the language Debian's Tomcat logs in; a JVM running in another language
     logs translations, which the module does not recognise.
-  - The findings come from Tomcat 10.1 and 11.0 (DeltaManager, BackupManager, StandardManager and PersistentManager).
+  - >-
+    The lines it reads were captured from Tomcat 10.1 (DeltaManager, BackupManager, StandardManager) and 11.0
+    (DeltaManager, StandardManager); PersistentManager's come from Tomcat's message catalogue.
 seealso:
   - name: Tomcat clustering how-to
     description: Session attributes must be Serializable in a distributable application.

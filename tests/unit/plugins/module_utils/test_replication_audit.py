@@ -256,3 +256,24 @@ def test_summary_groups_by_attribute_and_class_most_first():
     assert summary[0]["kinds"] == {"serialize_failed": 5} and summary[0]["sessions"] == 3
     assert summary[-1]["contexts"] == ["/shop-notserializable"] and summary[-1]["sessions"] == 0
     assert summarize([]) == []
+
+
+def test_tomcat_11_logs_the_same_lines():
+    alice, bob = "9A5C0BD3DB1FB09C8B8BB3BCC8C8218E.tomcat1", "E464AC6906AF04EADA9240E7DC4B00F7.tomcat1"
+    sender = read("tomcat-11.0.22-delta-backend1.log")
+    assert [(f["kind"], f["attribute"], f["session"]) for f in sender] == [
+        ("serialize_failed", None, alice),
+        ("not_serializable", "cart", None),
+        ("not_serializable", "cart", None),
+        ("serialize_failed", None, bob),
+        ("serialize_failed", None, bob),
+        ("serialize_failed", "cart", alice),
+        ("serialize_failed", "cart", bob),
+    ]
+    assert {f["class"] for f in sender if f["kind"] == "serialize_failed"} == {"sessionlab.shop.Catalog"}
+    receiver = read("tomcat-11.0.22-delta-backend2.log")
+    assert kinds(receiver) == {
+        ("serialize_failed", None, "sessionlab.shop.Catalog", None): 2,
+        ("not_serializable", "cart", None, "/shop-notserializable"): 1,
+        ("deserialize_failed", None, None, "/shop-badfield"): 1,
+    }
