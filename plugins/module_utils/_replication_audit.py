@@ -35,88 +35,77 @@ _IAE_RE = re.compile(r"^setAttribute: Non-serializable attribute \[(?P<attribute
 # The header Tomcat writes before an exception a servlet threw.
 _CONTEXT_HEADER_RE = re.compile(r"in context with path \[(?P<context>[^\]]*)\]")
 
-# Lines that are a finding by themselves or with the exception line that follows them:
-# (kind, pattern, the exception line must be one of serialization for the line to count).
+# Lines that are a finding by themselves or with the exception line that follows them.
+
+
+def _header(kind, pattern, serial_cause=False):
+    """A line of kind; with serial_cause, it counts only when the exception after it is one of serialization."""
+    return kind, re.compile(pattern), serial_cause
+
+
 _HEADERS = (
     # managerBase.sessionAttributeValueClassNameFilter / sessionAttributeNameFilter
-    (
+    _header(
         "filtered",
-        re.compile(
-            r"^Skipped session attribute named \[(?P<attribute>.*?)\] because the value type \[(?P<class>[^\]]*)\]"
-            r" did not match the filter \[(?P<filter>.*)\]$"
-        ),
-        False,
+        r"^Skipped session attribute named \[(?P<attribute>.*?)\] because the value type \[(?P<class>[^\]]*)\]"
+        r" did not match the filter \[(?P<filter>.*)\]$",
     ),
-    (
+    _header(
         "filtered",
-        re.compile(
-            r"^Skipped session attribute named \[(?P<attribute>.*?)\] because it did not match the name filter"
-            r" \[(?P<filter>.*)\]$"
-        ),
-        False,
+        r"^Skipped session attribute named \[(?P<attribute>.*?)\] because it did not match the name filter"
+        r" \[(?P<filter>.*)\]$",
     ),
     # customObjectInputStream.nomatch: a class the filter does not allow, met while reading a session.
-    (
+    _header(
         "filtered",
-        re.compile(
-            r"^The class \[(?P<class>[^\]]*)\] did not match the regular expression \[(?P<filter>.*)\] for classes"
-            r" allowed to be deserialized$"
-        ),
-        False,
+        r"^The class \[(?P<class>[^\]]*)\] did not match the regular expression \[(?P<filter>.*)\] for classes"
+        r" allowed to be deserialized$",
     ),
     # deltaManager.createMessage.unableCreateDeltaRequest: a request's changes were not sent.
-    (
-        "serialize_failed",
-        re.compile(r"^Unable to serialize delta request for sessionid \[(?P<session>[^\]]*)\]$"),
-        False,
-    ),
+    _header("serialize_failed", r"^Unable to serialize delta request for sessionid \[(?P<session>[^\]]*)\]$"),
     # standardSession.notSerializable: a session written whole (state transfer, SESSIONS.ser, a Store).
-    (
+    _header(
         "serialize_failed",
-        re.compile(r"^Cannot serialize session attribute \[(?P<attribute>.*)\] for session \[(?P<session>[^\]]*)\]$"),
-        False,
+        r"^Cannot serialize session attribute \[(?P<attribute>.*)\] for session \[(?P<session>[^\]]*)\]$",
     ),
-    ("serialize_failed", re.compile(r"^Cannot serialize Principal object for session \[(?P<session>[^\]]*)\]$"), False),
-    ("serialize_failed", re.compile(r"^Error serializing Session \[(?P<session>[^\]]*)\]$"), False),
-    ("serialize_failed", re.compile(r"^IOException while saving persisted sessions: \[(?P<cause>.*)\]$"), False),
+    _header("serialize_failed", r"^Cannot serialize Principal object for session \[(?P<session>[^\]]*)\]$"),
+    _header("serialize_failed", r"^Error serializing Session \[(?P<session>[^\]]*)\]$"),
+    _header("serialize_failed", r"^IOException while saving persisted sessions: \[(?P<cause>.*)\]$"),
+    # standardManager.managerUnload (SESSIONS.ser).
+    _header("serialize_failed", r"^Exception unloading sessions to persistent storage$", True),
     # BackupManager (AbstractReplicatedMap): counted only when the cause is serialization. After "Unable to
     # diff object" the whole object fails to serialize too, without another line.
-    ("serialize_failed", re.compile(r"^Unable to diff object\. Will replicate the entire object instead\.$"), True),
-    (
+    _header("serialize_failed", r"^Unable to diff object\. Will replicate the entire object instead\.$", True),
+    _header(
         "serialize_failed",
-        re.compile(r"^Unable to replicate (?:data\.|out data for an AbstractReplicatedMap\.\w+ operation)$"),
+        r"^Unable to replicate (?:data\.|out data for an AbstractReplicatedMap\.\w+ operation)$",
         True,
     ),
     # The receiving side: deltaManager.loading.*, deltaManager.receiveMessage.error, standardSession.notDeserializable.
-    (
+    _header(
         "deserialize_failed",
-        re.compile(r"^(?:IOException|ClassNotFoundException) while loading persisted sessions: \[(?P<cause>.*)\]$"),
-        False,
+        r"^(?:IOException|ClassNotFoundException) while loading persisted sessions: \[(?P<cause>.*)\]$",
     ),
-    (
+    _header(
+        "deserialize_failed", r"^Manager \[(?P<context>[^\]]*)\]: Unable to receive message through TCP channel$", True
+    ),
+    _header(
         "deserialize_failed",
-        re.compile(r"^Manager \[(?P<context>[^\]]*)\]: Unable to receive message through TCP channel$"),
+        r"^Cannot deserialize session attribute \[(?P<attribute>.*)\] for session \[(?P<session>[^\]]*)\]$",
+    ),
+    _header("deserialize_failed", r"^Error deserializing Session \[(?P<session>[^\]]*)\]$"),
+    # standardManager.loading.exception, standardManager.managerLoad (SESSIONS.ser).
+    _header(
+        "deserialize_failed",
+        r"^Exception (?:while loading persisted sessions|loading sessions from persistent storage)$",
         True,
     ),
-    (
+    _header(
         "deserialize_failed",
-        re.compile(r"^Cannot deserialize session attribute \[(?P<attribute>.*)\] for session \[(?P<session>[^\]]*)\]$"),
-        False,
-    ),
-    ("deserialize_failed", re.compile(r"^Error deserializing Session \[(?P<session>[^\]]*)\]$"), False),
-    # standardManager.loading.exception, standardManager.managerLoad / managerUnload (SESSIONS.ser).
-    (
-        "deserialize_failed",
-        re.compile(r"^Exception (?:while loading persisted sessions|loading sessions from persistent storage)$"),
+        r"^(?:Unable to deserialize MapMessage\.|Failed to deserialize MapMessage (?:key|value))$",
         True,
     ),
-    ("serialize_failed", re.compile(r"^Exception unloading sessions to persistent storage$"), True),
-    (
-        "deserialize_failed",
-        re.compile(r"^(?:Unable to deserialize MapMessage\.|Failed to deserialize MapMessage (?:key|value))$"),
-        True,
-    ),
-    ("deserialize_failed", re.compile(r"^Unable to apply diff to key:\[(?P<session>[^\]]*)\]$"), True),
+    _header("deserialize_failed", r"^Unable to apply diff to key:\[(?P<session>[^\]]*)\]$", True),
 )
 # DeltaManager logs a failed state transfer twice: "... while loading persisted sessions: [cause]", then
 # "Manager [context]: Unable to receive message through TCP channel" with the same cause; one finding.
