@@ -44,7 +44,7 @@ export REPEAT BUSY
 BUSY_TOOLS := $(if $(filter-out 0,$(BUSY)),busy-tools)
 SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes
 
-.PHONY: help prereq venv busy-tools browser image lab faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
+.PHONY: help prereq venv busy-tools browser apps image lab faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -71,6 +71,10 @@ busy-tools:
 	@scripts/prereq.sh --busy
 
 browser: $(VENV)/.browser ## Debian's chromium and the pinned Playwright: screenshots and the report page's test
+
+apps: venv ## build the test applications (build/apps/*.war) from lab/apps with Debian's JDK, offline
+	@scripts/prereq.sh --apps
+	@python lab/apps/build.py
 
 image: prereq ## build the base and lab images (of LAB_RELEASE) when missing or changed
 	@lab/images/build.sh >/dev/null

@@ -3,20 +3,23 @@
 # base image fallback, and the host tools the unit tests use (nginx). Does nothing when all
 # is there; installs or starts what is missing when it can (root on a Debian-family host);
 # otherwise stops with one line saying what to do.
-#   --test     also the tools of make test (shellcheck, nginx)
+#   --test     also the tools of make test (shellcheck, nginx, and those of --apps)
 #   --browser  only Debian's chromium (the lab's screenshots and the report page's browser test)
 #   --busy     only Debian's stress-ng (make lab BUSY=n keeps the CPUs busy with it)
+#   --apps     only the JDK and Tomcat's servlet API that lab/apps/build.py compiles the test applications with
 set -euo pipefail
 
 test_tools=0
 browser_only=0
 busy_only=0
+apps_only=0
 for arg in "$@"; do
   case "$arg" in
     --test) test_tools=1 ;;
     --browser) browser_only=1 ;;
     --busy) busy_only=1 ;;
-    *) printf 'prereq: error: unknown option %s: use --test, --browser or --busy.\n' "$arg" >&2; exit 2 ;;
+    --apps) apps_only=1 ;;
+    *) printf 'prereq: error: unknown option %s: use --test, --browser, --busy or --apps.\n' "$arg" >&2; exit 2 ;;
   esac
 done
 
@@ -53,6 +56,28 @@ if [ "$busy_only" -eq 1 ]; then
   fi
   die "stress-ng is missing: install it (as root: apt-get install stress-ng), or run without BUSY."
 fi
+
+# The test applications are compiled offline (no Maven): javac, and the servlet API of Debian's Tomcat 10.1,
+# which Tomcat 11 also runs.
+servlet_api=/usr/share/java/tomcat10-servlet-api.jar
+need_app_tools() {
+  local pkgs=()
+  command -v javac >/dev/null 2>&1 || pkgs+=(default-jdk-headless)
+  [ -r "$servlet_api" ] || pkgs+=(libtomcat10-java)
+  [ "${#pkgs[@]}" -eq 0 ] && return 0
+  if is_root && is_debian; then
+    say "installing ${pkgs[*]} with apt-get (to build the test applications)"
+    apt_install "${pkgs[@]}" || die "apt-get could not install ${pkgs[*]}: check the package archive and retry."
+  else
+    die "missing ${pkgs[*]} (javac and $servlet_api build the test applications): install them (as root: apt-get install ${pkgs[*]}) and retry."
+  fi
+}
+
+if [ "$apps_only" -eq 1 ]; then
+  need_app_tools
+  exit 0
+fi
+[ "$test_tools" -eq 0 ] || need_app_tools
 
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
   || die "Python 3.11 or newer is needed as python3: install it and retry."
