@@ -136,8 +136,11 @@ def observer(browser, url: str, requests: Path, folder: Path, name: str, shots: 
                 point = request.name[len(name) + 1 : -len(".request")]
                 if point in seen:
                     continue
+                try:
+                    asked = json.loads(request.read_text())
+                except ValueError:
+                    continue  # still being written: read it on the next look
                 seen.add(point)
-                asked = json.loads(request.read_text())
                 if asked.get("skip"):
                     shots[point] = {"label": asked["label"], "file": None, "status": None, "error": asked["skip"]}
                     continue

@@ -50,6 +50,8 @@ def row(result: dict) -> dict:
         "longest_stall_s": observed["longest_stall_s"],
         "p99_ms": observed["p99_ms"],
         "requests": result["load"]["summary"]["requests"],
+        # How the load generator itself kept up (absent from results written before it was measured).
+        "client": result["load"]["summary"].get("client"),
         "promise": verdict["expected"]["promise"],
         "verdict": verdict["text"],
         "matched": verdict["matched"] and not result.get("stage_error"),

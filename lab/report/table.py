@@ -18,13 +18,14 @@ HEADERS = [
     "updates lost",
     "longest stall s",
     "p99 ms",
+    "client lag p99 ms",
     "matched",
 ]
 
 
 def cells(r: dict) -> list[str]:
     if "error" in r:
-        return [r["experiment"], r["balancer"], r["strategy"], r["fault"], *["-"] * 9, "NO: " + r["error"]]
+        return [r["experiment"], r["balancer"], r["strategy"], r["fault"], *["-"] * 10, "NO: " + r["error"]]
     return [
         r["experiment"],
         r["balancer"],
@@ -39,8 +40,18 @@ def cells(r: dict) -> list[str]:
         figure(r["updates_lost"]),
         figure(r["longest_stall_s"], 2),
         figure(r["p99_ms"], 0),
+        client(r.get("client")),
         "yes" if r["matched"] else "NO",
     ]
+
+
+def client(figures: dict | None) -> str:
+    """The load generator's own lateness, marked when it fell behind its schedule: then the latencies and stalls
+    beside it are partly the client's, not the backend's."""
+    if not figures:
+        return "-"
+    lag = figure(figures["lag_ms"]["p99"], 0)
+    return f"{lag} BEHIND" if figures["behind"] else lag
 
 
 def text_table(rows: list[dict]) -> str:
@@ -49,4 +60,14 @@ def text_table(rows: list[dict]) -> str:
     for r in misses:
         why = r.get("error") or r.get("stage_error") or r["verdict"]
         out.append(f"{r['experiment']}: {why}")
+    for r in rows:
+        if (r.get("client") or {}).get("behind"):
+            figures = r["client"]
+            lag = figure(figures["lag_ms"]["p99"], 0)
+            average = " -> ".join(str(a) for a in figures["load_average"])
+            out.append(
+                f"{r['experiment']}: the load generator fell behind its schedule (lag p99 {lag} ms,"
+                f" {figures['missed_slots']} missed slots, CPU {figures['cpu_s']} s, load average {average}):"
+                " its latencies and stalls are partly its own."
+            )
     return "\n".join(out)

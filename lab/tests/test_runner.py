@@ -76,11 +76,11 @@ def test_the_observer_looks_only_when_asked_with_the_probe_cookies_and_answers(t
     thread.start()
     try:
         ask = {"point": "during", "label": "during the fault", "cookies": {"JSESSIONID": "A.tomcat2"}, "skip": None}
-        (requests / "4-b.during.request").write_text(json.dumps(ask))
+        ask_for(requests / "4-b.during.request", ask)
         done = requests / "4-b.during.done"
         wait_for(done.exists)
         skip = {"point": "after", "label": "after", "cookies": {}, "skip": "the probe was not done"}
-        (requests / "4-b.after.request").write_text(json.dumps(skip))
+        ask_for(requests / "4-b.after.request", skip)
         wait_for(lambda: "after" in shots)
     finally:
         playbook.kill()
@@ -89,6 +89,13 @@ def test_the_observer_looks_only_when_asked_with_the_probe_cookies_and_answers(t
     assert json.loads(done.read_text())["file"] == "4-b.during.png"
     assert shots["after"]["error"] == "the probe was not done" and shots["after"]["file"] is None
     assert not (requests / "4-b.after.done").exists()
+
+
+def ask_for(path, request):
+    """Write a request as verify.yml's copy module does: whole, by a rename."""
+    draft = path.with_suffix(".draft")
+    draft.write_text(json.dumps(request))
+    draft.rename(path)
 
 
 def wait_for(condition, within: float = 10.0):

@@ -29,7 +29,9 @@ description:
   - "From the load run (the C(summary) of M(sessionlab.tomcat_ha.session_load)): C(failed_requests),
     C(sessions_lost), C(updates_lost), C(unacked_applied), C(longest_stall_s) and C(p99_ms)."
   - "From the timing: C(restore_under_load), true when the fault's restore finished while the load still ran.
-    It is judged whenever the timing is given: a load that ended first did not measure the recovery."
+    From the load's stop: C(rejoined), true when the load ended on its stop file's condition (the restored backend
+    served the load's requests asked for, then the tail ran) rather than its limit. Both are judged whenever they
+    are given: a load that ended first did not measure the recovery."
 options:
   _input:
     description:
@@ -48,6 +50,11 @@ options:
         type: dict
       timing:
         description: C(load_started) (epoch seconds), C(load_duration) (seconds) and C(restored) (epoch seconds).
+        type: dict
+      stop:
+        description:
+          - The C(stop) of session_load, what its stop file asked for and whether it held, with C(limit_s), the
+            seconds the restored backend had to rejoin, for the sentence when it did not.
         type: dict
   expected:
     description:
@@ -130,7 +137,7 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._verdict impo
     run_verdict,
 )
 
-INPUT_KEYS = ("before", "after", "load", "timing")
+INPUT_KEYS = ("before", "after", "load", "timing", "stop")
 
 
 def session_verdict(results, expected, *, topology=None, fault=None):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import math
 import os
 import random
@@ -23,7 +24,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._load_check import check_history
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._load_check import check_history, percentile
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_flow import (
     FlowError,
     FlowUser,
@@ -224,6 +225,7 @@ def _record(user, start, **fields):
         "seq": user.seq,
         "start": round(start, 3),
         "latency_ms": None,
+        "lag_ms": None,
         "outcome": "other",
         "status": None,
         "session": None,
@@ -235,6 +237,63 @@ def _record(user, start, **fields):
     }
     record.update(fields)
     return record
+
+
+def read_stop_condition(text):
+    """The stop file's condition: {} (end now) from an empty file, else its JSON object with the optional keys
+    server (a backend's name), requests (how many of its ok answers, from 1), since (epoch seconds: only requests
+    started then or later count) and tail (seconds to run on once the rest holds). LoadParameterError otherwise."""
+    if not text.strip():
+        return {}
+    try:
+        condition = json.loads(text)
+    except ValueError as exc:
+        raise LoadParameterError(f"the stop file must be empty or a JSON object, got {text[:80]!r}: {exc}.") from exc
+    if not isinstance(condition, dict) or set(condition) - {"server", "requests", "since", "tail"}:
+        raise LoadParameterError(
+            f"the stop file's JSON object may only have server, requests, since and tail, got {text[:80]!r}."
+        )
+    for key in ("since", "tail"):
+        value = condition.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+            raise LoadParameterError(f"the stop file's {key} must be a number of seconds from 0, got {value!r}.")
+    server, requests = condition.get("server"), condition.get("requests")
+    if (server is None) != (requests is None) or (
+        server is not None
+        and (
+            not isinstance(server, str)
+            or not server
+            or isinstance(requests, bool)
+            or not isinstance(requests, int)
+            or requests < 1
+        )
+    ):
+        raise LoadParameterError(
+            "the stop file's server and requests go together: a backend's name and a whole number from 1, "
+            f"got {text[:80]!r}."
+        )
+    return condition
+
+
+class _Watch:
+    """What the stop file asked for, and how far the run has got: the ok answers of its server since its time."""
+
+    def __init__(self, condition, t0, asked_m):
+        self.server = condition.get("server")
+        self.requests = condition.get("requests") or 0
+        # since, on this run's clock (seconds from t0); by default when the file appeared.
+        self.since = condition["since"] - t0 if condition.get("since") is not None else asked_m
+        self.tail = float(condition.get("tail") or 0)
+        self.asked = asked_m
+        self.served = 0
+        self.met = None if self.server else asked_m
+
+    def count(self, record, now_rel):
+        counted = record["outcome"] == "ok" and record["server"] == self.server and record["start"] >= self.since
+        if self.met is None and counted:
+            self.served += 1
+            if self.served >= self.requests:
+                self.met = now_rel
 
 
 class _User:
@@ -303,6 +362,8 @@ class _Run:
                 user.tracker = FlowUser(flow)
                 # A user's requests differ from another's only by {user}: rendered once, not per request.
                 user.prepared = [prepare(step, user.index, self.base_headers) for step in flow.steps]
+        self.watch = None
+        self.stop = None
         self.lock = threading.Lock()
         self.go = threading.Event()
         self.closed = False
@@ -343,17 +404,19 @@ class _Run:
         set_cookies = response.msg.get_all("Set-Cookie") or []
         return response.status, response.getheader("Content-Type"), body, set_cookies, served
 
-    def _request(self, user, started):
+    def _request(self, user, started, slot):
         jar = user.jar
         before = jar.get(self.cookie_name)
         if user.tracker is None:
             step = None
             method, path, body, headers = "GET", self.path, None, self.base_headers
-            record = _record(user, started - self.t0m)
+            record = _record(user, started - self.t0m, lag_ms=round((started - slot) * 1000.0, 1))
         else:
             step = user.step = user.tracker.next_step()
             method, path, body, headers = user.prepared[step.index]
-            record = _record(user, started - self.t0m, step=step.name, state=None)
+            record = _record(
+                user, started - self.t0m, lag_ms=round((started - slot) * 1000.0, 1), step=step.name, state=None
+            )
         user.busy_since = started
         try:
             status, content_type, raw, set_cookies, served = self._exchange(
@@ -389,6 +452,8 @@ class _Run:
             user.busy_since = None
             if not self.closed:
                 user.records.append(record)
+                if self.watch is not None:
+                    self.watch.count(record, time.monotonic() - self.t0m)
         user.seq += 1
 
     def _read_answer(self, record, step, status, raw, content_type, served, jar):
@@ -456,7 +521,7 @@ class _Run:
                 now = time.monotonic()
             if now >= self.end_m or self.closed:
                 break
-            self._request(user, now)
+            self._request(user, now, slot)
             done = time.monotonic()
             slot_index += 1
             slot = slot_time(slot_index)
@@ -495,6 +560,43 @@ class _Run:
                     with contextlib.suppress(OSError):
                         sock.shutdown(socket.SHUT_RDWR)
 
+    def _follow_stop_file(self):
+        """Until the schedule's end: once stop_file appears, end the schedule when its condition holds and its tail
+        has run (an empty file: at once). What happened goes to self.stop."""
+        while time.monotonic() < self.end_m and not os.path.exists(self.stop_file):
+            time.sleep(STOP_FILE_POLL_S)
+        if not os.path.exists(self.stop_file):
+            self.stop = {"asked": None, "met": None, "ended_by": "duration"}
+            return
+        asked = time.monotonic() - self.t0m
+        try:
+            with open(self.stop_file, encoding="utf-8") as handle:
+                condition = read_stop_condition(handle.read())
+        except (OSError, LoadParameterError) as exc:
+            # A stop file that cannot be read ends the schedule at once, and says why.
+            self.end_m = time.monotonic()
+            self.stop = {"asked": round(asked, 3), "met": None, "ended_by": "stop_file", "error": str(exc)}
+            return
+        with self.lock:
+            self.watch = _Watch(condition, self.t0, asked)
+            # The answers already in, from since on.
+            for user in self.users:
+                for record in user.records:
+                    self.watch.count(record, asked)
+        watch = self.watch
+        while time.monotonic() < self.end_m:
+            if watch.met is not None and time.monotonic() - self.t0m >= watch.met + watch.tail:
+                self.end_m = time.monotonic()
+                break
+            time.sleep(STOP_FILE_POLL_S)
+        self.stop = {
+            "asked": round(asked, 3),
+            "condition": condition,
+            "served": watch.served,
+            "met": None if watch.met is None else round(watch.met, 3),
+            "ended_by": "condition" if watch.met is not None and self.end_m < self.t0m + self.duration else "duration",
+        }
+
     def execute(self):
         threads = []
         try:
@@ -516,12 +618,8 @@ class _Run:
         self.t0m = time.monotonic()
         self.end_m = self.t0m + self.duration
         self.go.set()
-        while self.stop_file and time.monotonic() < self.end_m:
-            # The schedule ends early once stop_file appears (the caller has seen what it came to see).
-            if os.path.exists(self.stop_file):
-                self.end_m = time.monotonic()
-                break
-            time.sleep(STOP_FILE_POLL_S)
+        if self.stop_file:
+            self._follow_stop_file()
         for thread in threads:
             thread.join(max(0.0, self.end_m + self.timeout + GRACE_S - time.monotonic()))
         self._abandon_outstanding()
@@ -555,12 +653,14 @@ def run_load(
     amount of up to jitter/2 of a user's interval either way (the same for a given user in every run).
     A user has at most one request outstanding: a slot that passes while it is outstanding is missed, and
     the user sends at its first slot after the response.
-    When stop_file is given, the schedule ends as soon as that file exists (duration is then an upper bound).
+    When stop_file is given, the schedule ends once that file exists and its condition holds (read_stop_condition:
+    an empty file ends it at once; a JSON object can ask for a backend's ok answers since a time, then a tail), or
+    at duration, which is then an upper bound. result["stop"] says which, and when.
     With a flow (a list of steps), every user walks through its steps on url's scheme, host and port instead of
     requesting url; served_by_header and backend_names name the backend of each answer.
     Every parameter is checked before any request (LoadParameterError).
     Returns {started_at (t0, epoch s), duration, users, rate, history, missed_slots (a list indexed by user),
-    summary}.
+    summary (with client: client_figures), stop}.
     """
     target = validate_parameters(
         url, users, rate, duration, timeout, fast_ms, page_format, cookie_name, headers, ca_path, jitter
@@ -589,7 +689,9 @@ def run_load(
         served_by_header,
         names,
     )
+    cpu_before, load_before = os.times(), _load_average()
     history, missed = run.execute()
+    cpu_after, load_after = os.times(), _load_average()
     # The schedule's real length: duration, or less when stop_file ended it early.
     duration = round(min(float(duration), run.end_m - run.t0m), 3)
     return {
@@ -600,7 +702,36 @@ def run_load(
         "rate": float(rate),
         "history": history,
         "missed_slots": missed,
-        "summary": check_history(
-            history, users=users, duration=duration, fast_ms=fast_ms, missed_slots=missed, flow=parsed
+        "summary": dict(
+            check_history(history, users=users, duration=duration, fast_ms=fast_ms, missed_slots=missed, flow=parsed),
+            client=client_figures(history, missed, cpu_before, cpu_after, (load_before, load_after), rate / users),
         ),
+        "stop": run.stop,
+    }
+
+
+def _load_average():
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def client_figures(history, missed, cpu_before, cpu_after, load_average, user_rate):
+    """How the load generator itself kept up: how late its requests left against their slots (the client's own
+    scheduling delay, not the backend's), its missed slots, its CPU time and the host's load average; behind is
+    true when the 99th percentile of that lateness exceeds a tenth of a user's interval (at least 100 ms)."""
+    lags = sorted(r["lag_ms"] for r in history if r.get("lag_ms") is not None)
+    cpu = (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system)
+    wall = cpu_after.elapsed - cpu_before.elapsed
+    p99 = percentile(lags, 99)
+    bound = max(100.0, 100.0 / user_rate)
+    return {
+        "lag_ms": {"p50": percentile(lags, 50), "p99": p99, "max": lags[-1] if lags else None},
+        "missed_slots": int(sum(missed)),
+        "cpu_s": round(cpu, 2),
+        "cpu_share": round(cpu / wall / (os.cpu_count() or 1), 3) if wall > 0 else None,
+        "load_average": list(load_average),
+        "behind": p99 is not None and p99 > bound,
+        "behind_bound_ms": round(bound, 1),
     }

@@ -109,9 +109,15 @@ options:
     default: 1000
   stop_file:
     description:
-      - Path of a file on the host the load runs on. The schedule ends as soon as it exists, so that a caller
-        can end the load once it has seen what it came to see; O(duration) is then an upper bound, and
-        RV(duration) is the schedule's real length. It must not exist when the run starts.
+      - Path of a file on the host the load runs on, which must not exist when the run starts. Once it exists, the
+        schedule ends when the file's condition holds, so that a caller can end the load once it has seen what it
+        came to see; O(duration) is then an upper bound, and RV(duration) is the schedule's real length.
+      - An empty file ends the schedule at once.
+      - "A JSON object can ask for more: C(server) and C(requests), that many V(ok) answers of that backend (its
+        name as RV(history[].server) gives it) started at C(since) (seconds since the epoch, this host's clock;
+        by default when the file appeared) or later, then C(tail) seconds more. Write it whole (a rename), as the
+        run reads it once, when it appears."
+      - RV(stop) says whether the condition held or the run reached O(duration) first.
     type: path
   jitter:
     description:
@@ -233,6 +239,16 @@ missed_slots:
   type: list
   elements: int
   sample: [0, 0, 7, 0]
+stop:
+  description:
+    - What the stop file asked for and when it ended the schedule, V(null) without O(stop_file).
+    - C(asked), when the file appeared (seconds after RV(started_at), V(null) when it never did); C(condition), what
+      it held; C(served), the answers of its C(server) counted; C(met), when the condition held (V(null) when it
+      never did); C(ended_by), V(condition), V(duration) (the condition never held in time) or V(stop_file) (the
+      file could not be read, with C(error)).
+  returned: always
+  type: dict
+  sample: {asked: 21.3, condition: {server: backend1, requests: 5, tail: 3}, served: 5, met: 31.9, ended_by: condition}
 history:
   description: One entry per request, ordered by start.
   returned: always
@@ -259,6 +275,13 @@ history:
       returned: always
       type: float
       sample: 3.4
+    lag_ms:
+      description:
+        - How late the request left against its slot, in milliseconds; the load generator's own delay (a busy host),
+          not the backend's. V(null) for a request recorded at the end of the run.
+      returned: always
+      type: float
+      sample: 0.4
     outcome:
       description: V(ok), V(refused), V(reset), V(timeout), V(http_5xx) or V(other).
       returned: always
@@ -413,6 +436,17 @@ summary:
       returned: always
       type: dict
       sample: {p50: 2.1, p99: 30.4, max: 4012.7}
+    client:
+      description:
+        - How the load generator itself kept up, beside the figures so that a slow client is told from a slow
+          backend. C(lag_ms) (C(p50), C(p99), C(max) of RV(history[].lag_ms)), C(missed_slots), C(cpu_s) (this run's
+          CPU seconds) and C(cpu_share) (of all the host's CPUs), C(load_average) (the host's, at the start and the
+          end), and C(behind), true when the 99th percentile of the lag exceeds C(behind_bound_ms) (a tenth of a
+          user's interval, at least 100 ms).
+      returned: always
+      type: dict
+      sample: {lag_ms: {p50: 0.3, p99: 2.1, max: 9.8}, missed_slots: 0, cpu_s: 3.1, cpu_share: 0.04,
+               load_average: [0.8, 1.1], behind: false, behind_bound_ms: 100.0}
     steps:
       description:
         - Per flow step, by name in the flow's order, its C(requests), C(failed) requests, and the anomalies found

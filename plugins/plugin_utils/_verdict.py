@@ -128,6 +128,29 @@ def check_expectation(expected):
     return {"probe": dict(probe), "load": dict(load), "promise": expected.get("promise", "")}
 
 
+def rejoin_observations(stop):
+    """rejoined: the load's stop condition held (the restored backend served the load's requests asked for, when
+    asked, and the tail ran) before the load's limit; with a sentence for the report when it did not."""
+    if not stop:
+        return {"rejoined": None}, None
+    if stop.get("ended_by") not in ("condition", "duration", "stop_file"):
+        raise VerdictError(f"stop needs ended_by (condition, duration or stop_file), got {stop.get('ended_by')!r}")
+    if stop["ended_by"] == "condition":
+        return {"rejoined": True}, None
+    condition = stop.get("condition") or {}
+    limit = f" within {stop['limit_s']:g} s" if isinstance(stop.get("limit_s"), (int, float)) else ""
+    if stop["ended_by"] == "stop_file":
+        detail = f"the load's stop file could not be read ({stop.get('error')})"
+    elif condition.get("server"):
+        detail = (
+            f"the restored backend did not rejoin{limit}: {condition['server']} served {stop.get('served', 0)} of the "
+            f"{condition['requests']} load requests asked for"
+        )
+    else:
+        detail = f"the load reached its limit before the backend was restored{limit} and its tail had run"
+    return {"rejoined": False}, detail
+
+
 def timing_observations(timing):
     """restore_under_load: the fault's restore finished while the load still ran (so recovery was measured)."""
     if not timing:
@@ -142,9 +165,10 @@ def judge(expected, observed):
     """Judge observed figures against an expectation.
 
     observed holds stable_before / kept_after (None when the quiet probes did not run), the load figures
-    (None when no load ran) and restore_under_load (None without timing). A figure observed as None is
-    not judged. restore_under_load is judged whenever it was observed: a load that ended before the restore
-    did not measure the recovery, whatever the strategy.
+    (None when no load ran), restore_under_load (None without timing) and rejoined (None without the load's
+    stop). A figure observed as None is not judged. restore_under_load and rejoined are judged whenever they
+    were observed: a load that ended before the restore, or before the restored backend rejoined, did not
+    measure the recovery, whatever the strategy. A failed check with a detail says it in its own words.
     Returns {matched, checks, failures, text}; every check is
     {figure, expected, observed, judged, ok}, with expected in words ("at most 0", "true", "not judged").
     """
@@ -173,26 +197,32 @@ def judge(expected, observed):
         checks.append(
             {"figure": name, "expected": describe_bound(low, high, unit), "observed": seen, "judged": judged, "ok": ok}
         )
-    covered = observed.get("restore_under_load")
-    checks.append(
-        {
-            "figure": "restore_under_load",
+    # Whenever observed, whatever the strategy: a load that ended before the restore, or before the restored
+    # backend rejoined, did not measure the recovery.
+    for name in ("restore_under_load", "rejoined"):
+        seen = observed.get(name)
+        check = {
+            "figure": name,
             "expected": "true",
-            "observed": covered,
-            "judged": covered is not None,
-            "ok": covered is not False,
+            "observed": seen,
+            "judged": seen is not None,
+            "ok": seen is not False,
         }
-    )
+        if seen is False and observed.get(f"{name}_detail"):
+            check["detail"] = observed[f"{name}_detail"]
+        checks.append(check)
     failures = [c for c in checks if not c["ok"]]
     if failures:
-        text = "; ".join(f"{c['figure']} expected {c['expected']}, observed {c['observed']}" for c in failures)
+        text = "; ".join(
+            c.get("detail") or f"{c['figure']} expected {c['expected']}, observed {c['observed']}" for c in failures
+        )
     else:
         judged = [c["figure"] for c in checks if c["judged"]]
         text = "as expected: " + (", ".join(judged) if judged else "nothing judged")
     return {"matched": not failures, "checks": checks, "failures": [c["figure"] for c in failures], "text": text}
 
 
-def verdict(expected, before=None, after=None, load=None, timing=None):
+def verdict(expected, before=None, after=None, load=None, timing=None, stop=None):
     """The whole verdict from raw results: two session_probe results, session_load's summary, fault timing.
 
     Returns judge()'s result plus observed (every figure) and expected (the normalised expectation).
@@ -204,6 +234,10 @@ def verdict(expected, before=None, after=None, load=None, timing=None):
     if load is not None:
         observed.update(load_observations(load))
     observed.update(timing_observations(timing))
+    rejoined, detail = rejoin_observations(stop)
+    observed.update(rejoined)
+    if detail:
+        observed["rejoined_detail"] = detail
     result = judge(expected, observed)
     result["observed"] = observed
     result["expected"] = check_expectation(expected)
@@ -282,4 +316,5 @@ def results_verdict(expected, results):
         after=results.get("after"),
         load=results.get("load"),
         timing=results.get("timing"),
+        stop=results.get("stop"),
     )

@@ -116,12 +116,12 @@ VERIFY_CASES = {
     ),
     "duration-short": (
         {"tomcat_ha_fault": "stop", "tomcat_ha_load_duration": 10},
-        "verify: tomcat_ha_load_duration (10 s) must cover the lead-in (4 s, at least 1), the fault (15 s) "
-        "and the recovery (20 s): at least 39 s",
+        "verify: tomcat_ha_load_duration (10 s) must cover the lead-in (4 s, at least 1), the fault (15 s), "
+        "the rejoin (120 s) and the tail (4 s): at least 143 s",
     ),
     "duration-restart": (
         {"tomcat_ha_fault": "restart", "tomcat_ha_load_duration": 30},
-        "the fault (0 s) and the recovery (40 s): at least 44 s",
+        "the fault (0 s), the rejoin (240 s) and the tail (4 s): at least 248 s",
     ),
     "unknown-strategy": ({"tomcat_ha_strategy": "magic"}, "tomcat_ha_strategy must be one of none, ip_hash"),
     # A string of name=value pairs is a mapping to Ansible, as to the probe; a list is not.

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import socket
 import ssl
 import threading
@@ -17,6 +18,7 @@ import pytest
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load import (
     LoadParameterError,
     classify_error,
+    read_stop_condition,
     run_load,
 )
 
@@ -27,6 +29,7 @@ RECORD_KEYS = {
     "seq",
     "start",
     "latency_ms",
+    "lag_ms",
     "outcome",
     "status",
     "session",
@@ -378,3 +381,69 @@ def test_an_existing_stop_file_is_refused(page_server, tmp_path):
         run_load(page_server.base_url + "/session.jsp", users=2, rate=20, duration=1, stop_file=str(stop))
     assert "stop_file must be the path of a file that does not exist yet" in str(info.value)
     assert page_server.requests == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("stop", "must be empty or a JSON object"),
+        ('{"when": 1}', "may only have server, requests, since and tail"),
+        ('{"server": "b1"}', "server and requests go together"),
+        ('{"server": "b1", "requests": 0}', "server and requests go together"),
+        ('{"tail": -1}', "tail must be a number of seconds from 0"),
+        ('{"since": "now"}', "since must be a number of seconds from 0"),
+    ],
+)
+def test_a_stop_condition_it_cannot_read_is_one_sentence(text, message):
+    with pytest.raises(LoadParameterError, match=message):
+        read_stop_condition(text)
+    assert read_stop_condition("") == {}
+    assert read_stop_condition('{"server": "b1", "requests": 3, "tail": 2}')["requests"] == 3
+
+
+def write_later(path, text, delay):
+    """The stop file as a caller writes it: whole, at once (rename), after delay seconds."""
+
+    def write():
+        draft = path.with_suffix(".draft")
+        draft.write_text(text)
+        draft.rename(path)
+
+    timer = threading.Timer(delay, write)
+    timer.start()
+    return timer
+
+
+def test_the_schedule_ends_a_tail_after_the_backend_served_the_requests_asked_for(page_server, tmp_path):
+    """The caller asks, at 0.3 s, for 5 answers of the page's backend from 0.8 s on (epoch seconds), then 0.5 s
+    more: the run ends once they came and the tail has run, long before its 10 s."""
+    stop = tmp_path / "stop"
+    since = time.time() + 0.8
+    name = page_server.name
+    timer = write_later(stop, json.dumps({"server": name, "requests": 5, "since": since, "tail": 0.5}), 0.3)
+    result = run_load(page_server.base_url + "/session.jsp", users=2, rate=20, duration=10, stop_file=str(stop))
+    timer.join()
+    stopped = result["stop"]
+    assert stopped["ended_by"] == "condition" and stopped["served"] == 5, stopped
+    assert stopped["met"] >= since - result["started_at"]
+    # The tail ran after the condition held, and nothing after it.
+    assert result["duration"] == pytest.approx(stopped["met"] + 0.5, abs=0.25)
+    assert result["duration"] < 3
+
+
+def test_a_condition_that_never_holds_ends_with_the_duration_and_says_so(page_server, tmp_path):
+    stop = tmp_path / "stop"
+    timer = write_later(stop, json.dumps({"server": "nosuch", "requests": 1}), 0.2)
+    result = run_load(page_server.base_url + "/session.jsp", users=2, rate=20, duration=1.5, stop_file=str(stop))
+    timer.join()
+    assert result["stop"]["ended_by"] == "duration" and result["stop"]["met"] is None
+    assert result["stop"]["served"] == 0 and result["duration"] == 1.5
+
+
+def test_the_client_figures_say_how_the_generator_itself_kept_up(page_server):
+    result = run_load(page_server.base_url + "/session.jsp", users=4, rate=40, duration=1, jitter=0)
+    client = result["summary"]["client"]
+    assert set(client) == {"lag_ms", "missed_slots", "cpu_s", "cpu_share", "load_average", "behind", "behind_bound_ms"}
+    assert all(r["lag_ms"] is not None and r["lag_ms"] >= 0 for r in result["history"])
+    assert client["lag_ms"]["max"] == max(r["lag_ms"] for r in result["history"])
+    assert client["behind_bound_ms"] == 100.0 and client["cpu_s"] >= 0

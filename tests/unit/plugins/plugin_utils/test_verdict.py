@@ -266,3 +266,32 @@ def test_the_prediction_is_not_made_with_a_cluster_or_without_a_hash():
 def test_a_topology_without_its_keys_is_refused():
     with pytest.raises(VerdictError, match="the topology lacks balancer_setting"):
         run_verdict(TABLE, {"strategy": "cluster", "balancer": "nginx", "cluster": True}, "stop", {})
+
+
+def stop(ended_by, served=0, server="b1", requests=5):
+    return {
+        "ended_by": ended_by,
+        "served": served,
+        "condition": {"server": server, "requests": requests},
+        "limit_s": 120,
+    }
+
+
+def test_rejoined_is_judged_from_the_load_stop_whatever_the_strategy():
+    loose = {"load": {}}
+    assert verdict(loose, stop=stop("condition", 5))["matched"]
+    missed = verdict(loose, stop=stop("duration", 2))
+    assert missed["failures"] == ["rejoined"]
+    assert (
+        missed["text"]
+        == "the restored backend did not rejoin within 120 s: b1 served 2 of the 5 load requests asked for"
+    )
+    assert verdict(loose)["observed"]["rejoined"] is None
+
+
+def test_a_load_that_hit_its_limit_without_a_server_to_wait_for_says_so():
+    condition_less = {"ended_by": "duration", "condition": {"tail": 3}, "limit_s": 60}
+    result = verdict({"load": {}}, stop=condition_less)
+    assert result["text"] == "the load reached its limit before the backend was restored within 60 s and its tail had run"
+    with pytest.raises(VerdictError, match="stop needs ended_by"):
+        verdict({"load": {}}, stop={"ended_by": "later"})
