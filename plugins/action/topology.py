@@ -24,6 +24,7 @@ VARIABLES = {
     "tls_certificate_key": ("tomcat_ha_tls_certificate_key", "str", ""),
     "tls_hsts_max_age": ("tomcat_ha_tls_hsts_max_age", "int", 0),
     "firewall": ("tomcat_firewall_enabled", "bool", True),
+    "served_by_header": ("tomcat_ha_served_by_header", "str", "X-Served-By"),
 }
 ARGUMENT_SPEC = {
     "strategies": {"type": "dict", "required": True},
@@ -62,6 +63,7 @@ class ActionModule(ActionBase):
                 tls_redirect=args["tls_redirect"],
                 play_hosts=task_vars.get("ansible_play_hosts_all"),
                 firewall=args["firewall"],
+                served_by_header=args["served_by_header"],
             )
         except (TopologyError, AnsibleFilterError) as exc:
             result.update(failed=True, msg=str(exc))

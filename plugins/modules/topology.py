@@ -93,6 +93,14 @@ options:
     description: Strict-Transport-Security max-age in seconds (C(tomcat_ha_tls_hsts_max_age)).
     type: int
     default: 0
+  served_by_header:
+    description:
+      - The response header the chosen balancer names the serving backend in (C(tomcat_ha_served_by_header)); V("")
+        for none. The verifier reads it, so that it knows the backend without the page saying so (under round robin
+        with a cluster, the session ID's route names the node that created the session, not the one that served
+        the request).
+    type: str
+    default: X-Served-By
   firewall:
     description:
       - The backends' firewall is on (C(tomcat_firewall_enabled)); it needs the addresses of every balancer and backend.
@@ -235,6 +243,16 @@ ansible_facts:
               when the balancers reach it by name) and C(drop_addresses) (what a partition cuts it off from).
           returned: success
           type: dict
+        served_by_header:
+          description: O(served_by_header).
+          returned: success
+          type: str
+        backend_names:
+          description:
+            - Every name a balancer gives the backend that served a request (a route, C(address:port), C(http://address:port),
+              each IP address of its facts with the port) mapped to its inventory name.
+          returned: success
+          type: dict
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -256,6 +274,7 @@ def main():
             "tls_certificate_key": {"type": "str", "default": ""},
             "tls_hsts_max_age": {"type": "int", "default": 0},
             "firewall": {"type": "bool", "default": True},
+            "served_by_header": {"type": "str", "default": "X-Served-By"},
         },
         supports_check_mode=True,
     )

@@ -86,6 +86,7 @@ def topology(
     tls_redirect=True,
     play_hosts=None,
     firewall=True,
+    served_by_header="X-Served-By",
 ):
     """The setup: the choice and what it means for every role, the routes, the members and the addresses.
 
@@ -132,6 +133,15 @@ def topology(
     balancer_addresses = _addresses(hostvars, balancers)
     backend_addresses = _addresses(hostvars, backends)
     by_host = {m["host"]: m for m in members}
+    names = {}
+    for m in members:
+        # Every way a balancer names the backend that served a request: HAProxy its server name (the route),
+        # httpd its worker URL, nginx the address and port it connected to (an IP address from the facts).
+        names[m["route"]] = m["host"]
+        names[f"{m['address']}:{m['port']}"] = m["host"]
+        names[f"http://{m['address']}:{m['port']}"] = m["host"]
+        for address in _addresses(hostvars, [m["host"]]):
+            names[f"[{address}]:{m['port']}" if ":" in address else f"{address}:{m['port']}"] = m["host"]
     hosts = {}
     for host in backends:
         others = [h for h in backends if h != host]
@@ -169,4 +179,8 @@ def topology(
         # the configured cluster addresses: a wrong one must not lock a healthy peer out while a run rolls back.
         "cluster_sources": backend_addresses if cluster else [],
         "hosts": hosts,
+        # The response header the balancer names the serving backend in ("" for none), and every name it can
+        # give mapped to the backend's inventory name (the probe's and the load's backend_names).
+        "served_by_header": served_by_header,
+        "backend_names": names,
     }

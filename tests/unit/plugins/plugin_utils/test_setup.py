@@ -112,3 +112,13 @@ def test_a_bad_host_variable_gets_the_member_filters_sentence():
     hostvars = {**HOSTVARS, "b2": {**HOSTVARS["b2"], "tomcat_jvm_route": "tomcat1"}}
     with pytest.raises(AnsibleFilterError, match="duplicate route 'tomcat1'"):
         setup(hostvars=hostvars)
+
+
+def test_every_name_a_balancer_gives_a_backend_maps_to_its_inventory_name():
+    hostvars = {**HOSTVARS, "b2": {**HOSTVARS["b2"], "ansible_all_ipv6_addresses": ["fd00::2"]}}
+    names = setup(hostvars=hostvars)["backend_names"]
+    # HAProxy's server name (the route), httpd's worker URL, nginx's address:port, IPv6 in brackets.
+    assert names["tomcat1"] == names["http://b1:8080"] == names["10.0.0.1:8080"] == names["b1:8080"] == "b1"
+    assert names["[fd00::2]:8080"] == "b2"
+    assert setup()["served_by_header"] == "X-Served-By"
+    assert setup(served_by_header="")["served_by_header"] == ""

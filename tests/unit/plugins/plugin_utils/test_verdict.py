@@ -292,6 +292,8 @@ def test_rejoined_is_judged_from_the_load_stop_whatever_the_strategy():
 def test_a_load_that_hit_its_limit_without_a_server_to_wait_for_says_so():
     condition_less = {"ended_by": "duration", "condition": {"tail": 3}, "limit_s": 60}
     result = verdict({"load": {}}, stop=condition_less)
-    assert result["text"] == "the load reached its limit before the backend was restored within 60 s and its tail had run"
+    assert (
+        result["text"] == "the load reached its limit before the backend was restored within 60 s and its tail had run"
+    )
     with pytest.raises(VerdictError, match="stop needs ended_by"):
         verdict({"load": {}}, stop={"ended_by": "later"})
