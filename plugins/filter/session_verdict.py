@@ -32,6 +32,9 @@ description:
     From the load's stop: C(rejoined), true when the load ended on its stop file's condition (the restored backend
     served the load's requests asked for, then the tail ran) rather than its limit. Both are judged whenever they
     are given: a load that ended first did not measure the recovery."
+  - "From the audit: C(unreplicated_attributes), how many session attributes (by name and class) Tomcat refused,
+    left out (the cluster's class filter) or could not serialize or read back on any backend; a cell's C(audit)
+    bounds it, and a miss names each attribute, its class, what happened and where."
 options:
   _input:
     description:
@@ -51,6 +54,12 @@ options:
       timing:
         description: C(load_started) (epoch seconds), C(load_duration) (seconds) and C(restored) (epoch seconds).
         type: dict
+      audit:
+        description:
+          - What replication_audit found on each backend during the run, a list of C(host) and C(summary) (the module's
+            summary), or the results of a loop of it over the backends (C(item) is the host).
+        type: list
+        elements: dict
       stop:
         description:
           - The C(stop) of session_load, what its stop file asked for and whether it held, with C(limit_s), the
@@ -61,6 +70,7 @@ options:
       - The expectation of one strategy and fault (a cell), or with O(topology) the whole table of
         C(playbooks/vars/expectations.yml).
       - C(probe) maps C(stable_before) and C(kept_after) to V(true), V(false) or V(null) (not judged).
+      - C(audit) maps C(unreplicated_attributes) to a bound, as C(load) does.
       - C(load) maps load figures to a bound, V(null) (reported, not judged), a number (at most that), or a
         dictionary with C(min) and/or C(max).
       - C(promise) is the promise in words, shown in the report.
@@ -137,7 +147,7 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._verdict impo
     run_verdict,
 )
 
-INPUT_KEYS = ("before", "after", "load", "timing", "stop")
+INPUT_KEYS = ("before", "after", "load", "timing", "stop", "audit")
 
 
 def session_verdict(results, expected, *, topology=None, fault=None):

@@ -31,6 +31,14 @@ LOAD_METRICS = {
     "p99_ms": " ms",
 }
 PROBE_METRICS = ("stable_before", "kept_after")
+# What the replication audit (replication_audit on every backend) can name, with the words for each kind.
+AUDIT_METRICS = ("unreplicated_attributes",)
+AUDIT_KINDS = {
+    "not_serializable": "refused at setAttribute, not Serializable",
+    "filtered": "left out by the cluster's class filter",
+    "serialize_failed": "could not be serialized",
+    "deserialize_failed": "could not be read back",
+}
 
 
 class VerdictError(ValueError):
@@ -46,14 +54,16 @@ def probe_observations(before, after):
     """
     b, a = before["summary"], after["summary"]
     first_after = next((s for s in after["samples"] if not s.get("error")), None)
+    # The test page's count goes on from the last one before; a flow's state assertions (the second probe started
+    # from the first's last_state) are in counter_continued.
+    counted = b.get("last_count") is not None
     kept = bool(
         a["succeeded"] > 0
         and a["distinct_sessions"] == 1
         and a["first_session"] == b["last_session"]
         and a["counter_continued"]
         and first_after is not None
-        and b["last_count"] is not None
-        and first_after["count"] == b["last_count"] + 1
+        and (not counted or first_after["count"] == b["last_count"] + 1)
     )
     return {
         "stable_before": bool(b["distinct_sessions"] == 1 and b["failed"] == 0),
@@ -111,11 +121,16 @@ def check_expectation(expected):
     """Raise VerdictError when an expectation is malformed; return it normalised to {probe, load}."""
     if not isinstance(expected, dict):
         raise VerdictError(f"an expectation must be a mapping with probe and load, got {expected!r}")
-    unknown = set(expected) - {"probe", "load", "promise"}
+    unknown = set(expected) - {"probe", "load", "audit", "promise"}
     if unknown:
-        raise VerdictError(f"unknown expectation keys {sorted(unknown)}: use probe, load and promise")
+        raise VerdictError(f"unknown expectation keys {sorted(unknown)}: use probe, load, audit and promise")
     probe = expected.get("probe") or {}
     load = expected.get("load") or {}
+    audit = expected.get("audit") or {}
+    for name, bound in audit.items():
+        if name not in AUDIT_METRICS:
+            raise VerdictError(f"unknown audit figure {name!r}: use one of {', '.join(AUDIT_METRICS)}")
+        parse_bound(name, bound)
     for name, value in probe.items():
         if name not in PROBE_METRICS:
             raise VerdictError(f"unknown probe figure {name!r}: use one of {', '.join(PROBE_METRICS)}")
@@ -125,7 +140,30 @@ def check_expectation(expected):
         if name not in LOAD_METRICS:
             raise VerdictError(f"unknown load figure {name!r}: use one of {', '.join(LOAD_METRICS)}")
         parse_bound(name, bound)
-    return {"probe": dict(probe), "load": dict(load), "promise": expected.get("promise", "")}
+    return {"probe": dict(probe), "load": dict(load), "audit": dict(audit), "promise": expected.get("promise", "")}
+
+
+def audit_observations(audit):
+    """unreplicated_attributes: the session attributes (by name and class) that Tomcat, on any backend, refused, left
+    out or could not serialize or read back during the run, from replication_audit's summaries; with a sentence
+    naming each. audit: [{host, summary}], or a loop's results of replication_audit, whose item is the host
+    (None: no audit ran)."""
+    if audit is None:
+        return {"unreplicated_attributes": None}, None
+    found = {}
+    for entry in audit:
+        for row in entry.get("summary") or []:
+            key = (row.get("attribute"), row.get("class"))
+            found.setdefault(key, []).append((entry.get("host", entry.get("item")), row.get("kinds") or {}))
+    if not found:
+        return {"unreplicated_attributes": 0}, None
+    parts = []
+    for (attribute, klass), seen in found.items():
+        where = "; ".join(
+            f"{' and '.join(AUDIT_KINDS.get(kind, kind) for kind in sorted(kinds))} on {host}" for host, kinds in seen
+        )
+        parts.append(f"session attribute {attribute or '(unnamed)'} ({klass or 'class not named'}): {where}")
+    return {"unreplicated_attributes": len(found)}, "; ".join(parts)
 
 
 def rejoin_observations(stop):
@@ -197,6 +235,15 @@ def judge(expected, observed):
         checks.append(
             {"figure": name, "expected": describe_bound(low, high, unit), "observed": seen, "judged": judged, "ok": ok}
         )
+    for name in AUDIT_METRICS:
+        low, high = parse_bound(name, expected["audit"].get(name))
+        seen = observed.get(name)
+        judged = (low is not None or high is not None) and seen is not None
+        ok = not judged or ((low is None or seen >= low) and (high is None or seen <= high))
+        check = {"figure": name, "expected": describe_bound(low, high), "observed": seen, "judged": judged, "ok": ok}
+        if not ok and observed.get(f"{name}_detail"):
+            check["detail"] = observed[f"{name}_detail"]
+        checks.append(check)
     # Whenever observed, whatever the strategy: a load that ended before the restore, or before the restored
     # backend rejoined, did not measure the recovery.
     for name in ("restore_under_load", "rejoined"):
@@ -222,7 +269,7 @@ def judge(expected, observed):
     return {"matched": not failures, "checks": checks, "failures": [c["figure"] for c in failures], "text": text}
 
 
-def verdict(expected, before=None, after=None, load=None, timing=None, stop=None):
+def verdict(expected, before=None, after=None, load=None, timing=None, stop=None, audit=None):
     """The whole verdict from raw results: two session_probe results, session_load's summary, fault timing.
 
     Returns judge()'s result plus observed (every figure) and expected (the normalised expectation).
@@ -234,10 +281,13 @@ def verdict(expected, before=None, after=None, load=None, timing=None, stop=None
     if load is not None:
         observed.update(load_observations(load))
     observed.update(timing_observations(timing))
-    rejoined, detail = rejoin_observations(stop)
-    observed.update(rejoined)
-    if detail:
-        observed["rejoined_detail"] = detail
+    for observations, (figures, detail) in (
+        ("rejoined", rejoin_observations(stop)),
+        ("unreplicated_attributes", audit_observations(audit)),
+    ):
+        observed.update(figures)
+        if detail:
+            observed[f"{observations}_detail"] = detail
     result = judge(expected, observed)
     result["observed"] = observed
     result["expected"] = check_expectation(expected)
@@ -317,4 +367,5 @@ def results_verdict(expected, results):
         load=results.get("load"),
         timing=results.get("timing"),
         stop=results.get("stop"),
+        audit=results.get("audit"),
     )

@@ -297,3 +297,44 @@ def test_a_load_that_hit_its_limit_without_a_server_to_wait_for_says_so():
     )
     with pytest.raises(VerdictError, match="stop needs ended_by"):
         verdict({"load": {}}, stop={"ended_by": "later"})
+
+
+AUDIT = [
+    {
+        "host": "b1",
+        "summary": [{"attribute": "cart", "class": "sessionlab.shop.Catalog", "kinds": {"serialize_failed": 3}}],
+    },
+    {
+        "host": "b2",
+        "summary": [{"attribute": "cart", "class": "sessionlab.shop.Catalog", "kinds": {"deserialize_failed": 1}}],
+    },
+]
+
+
+def test_the_audit_names_each_attribute_and_class_it_could_not_replicate():
+    clean = verdict({"audit": {"unreplicated_attributes": 0}}, audit=[{"host": "b1", "summary": []}])
+    assert clean["matched"] and clean["observed"]["unreplicated_attributes"] == 0
+    result = verdict({"audit": {"unreplicated_attributes": 0}}, audit=AUDIT)
+    assert result["failures"] == ["unreplicated_attributes"]
+    assert result["observed"]["unreplicated_attributes"] == 1
+    assert result["text"] == (
+        "session attribute cart (sessionlab.shop.Catalog): could not be serialized on b1; could not be read back on b2"
+    )
+
+
+def test_the_audit_is_reported_without_a_bound_and_not_judged():
+    result = verdict({"load": {}}, audit=AUDIT)
+    assert result["matched"] and result["observed"]["unreplicated_attributes"] == 1
+    assert verdict({"load": {}})["observed"]["unreplicated_attributes"] is None
+    with pytest.raises(VerdictError, match="unknown audit figure 'attributes'"):
+        verdict({"audit": {"attributes": 0}})
+
+
+def test_kept_after_in_flow_mode_rests_on_the_state_assertions():
+    """A flow's samples have no count: the session must stay and every state assertion hold."""
+    flow = {"last_count": None, "distinct_sessions": 1, "failed": 0, "last_session": "A", "first_session": "A"}
+    before = {"samples": [sample("A", None)], "summary": {**flow, "succeeded": 1, "counter_continued": True}}
+    after = {"samples": [sample("A", None)], "summary": {**flow, "succeeded": 1, "counter_continued": True}}
+    assert probe_observations(before, after)["kept_after"] is True
+    lost = {**after, "summary": {**after["summary"], "counter_continued": False}}
+    assert probe_observations(before, lost)["kept_after"] is False
