@@ -44,7 +44,7 @@ export REPEAT BUSY
 BUSY_TOOLS := $(if $(filter-out 0,$(BUSY)),busy-tools)
 SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes
 
-.PHONY: help prereq venv busy-tools browser apps image lab faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
+.PHONY: help prereq venv busy-tools browser apps image lab lab-app faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -87,6 +87,9 @@ lab: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## build the lab, run every exper
 
 faults: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load
 	@python -m lab --faults $(if $(ONLY),$(addprefix --only ,$(ONLY)))
+
+lab-app: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## your WAR in the lab: make lab-app WAR=app.war FLOW=flow.yml [CONTEXT=/app] [CLASSES='com\.example\..*']
+	@python -m lab --app "$(WAR)" --flow "$(FLOW)" $(if $(CONTEXT),--context "$(CONTEXT)") $(foreach c,$(CLASSES),--session-classes '$(c)')
 
 lab-down: venv ## remove the lab's containers and network (nothing else)
 	@ansible-playbook lab/playbooks/lab_down.yml -e lab_all=true

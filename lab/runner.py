@@ -57,7 +57,24 @@ def run_stage(label: str, args: list[str], log: Path, lab: str, watch=None) -> t
 def plan(opts, data: dict) -> list[list[dict]]:
     """The work in units that must run in order on one lab: a unit is one experiment (make lab) or one setup
     with its faults (make faults). Each run is {name, balancer, strategy, fault, provision, hold?}."""
-    if opts.faults:
+    if opts.app:
+        # The operator's application: the pre-check on a backend without a cluster, then the recommended setups
+        # through every fault kind.
+        check = dict(data["lab_app_precheck"], name="app-precheck", fault="precheck", precheck=True, provision=True)
+        units = [[check]]
+        for setup in data["lab_app_matrix"]:
+            runs = [
+                {
+                    "name": f"app-{setup['balancer']}-{setup['strategy']}-{fault}",
+                    "balancer": setup["balancer"],
+                    "strategy": setup["strategy"],
+                    "fault": fault,
+                    "provision": n == 0,
+                }
+                for n, fault in enumerate(setup["faults"])
+            ]
+            units.append(runs)
+    elif opts.faults:
         units = []
         for setup in data["lab_fault_matrix"]:
             unit = []
@@ -152,8 +169,17 @@ def observer(browser, url: str, requests: Path, folder: Path, name: str, shots: 
     return watch
 
 
-def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings: dict, screenshots: bool) -> None:
-    """Bring one lab up and run its units in turn; results and timings are filled by run name."""
+def run_lab(
+    lab: str,
+    units: list[list[dict]],
+    out: Path,
+    results: dict,
+    timings: dict,
+    screenshots: bool,
+    app: dict | None = None,
+) -> None:
+    """Bring one lab up and run its units in turn; results and timings are filled by run name. With app
+    ({vars_file, page}), every playbook gets the application's variables and the browser looks at its page."""
     logs, results_dir, state = out / "logs", out / "results", out / "state" / lab
     state.mkdir(parents=True, exist_ok=True)
     ok, timings[f"{lab} up"] = run_stage(
@@ -176,6 +202,8 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
             name = run["name"]
             say(f"lab: [{lab}] {name} ({run['balancer']}, strategy {run['strategy']}, fault {run['fault']})")
             extra = ["-e", f"tomcat_ha_balancer={run['balancer']}", "-e", f"tomcat_ha_strategy={run['strategy']}"]
+            if app:
+                extra += ["-e", f"@{app['vars_file']}"]
             if run["provision"]:
                 provisioned, timings[f"{name} provision"] = run_stage(
                     "provision", ["site.yml", *extra], logs / f"{name}.provision.log", lab
@@ -183,6 +211,21 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
             if not provisioned:
                 error = f"provision failed, read {logs / (name + '.provision.log')}"
                 results[name] = {"experiment": name, **run, "error": error}
+                continue
+            if run.get("precheck"):
+                precheck = ["playbooks/precheck.yml", *extra, "-e", f"tomcat_ha_experiment={name}"]
+                precheck += ["-e", f"tomcat_ha_report_dir={out}"]
+                ok, timings[f"{name} precheck"] = run_stage("precheck", precheck, logs / f"{name}.precheck.log", lab)
+                result_file = results_dir / f"{name}.json"
+                results[name] = (
+                    json.loads(result_file.read_text())
+                    if result_file.exists()
+                    else {
+                        "experiment": name,
+                        **run,
+                        "error": f"the pre-check did not run, read {logs / (name + '.precheck.log')}",
+                    }
+                )
                 continue
             verify = ["playbooks/verify.yml", *extra, "-e", f"tomcat_ha_fault={run['fault']}"]
             verify += ["-e", f"tomcat_ha_experiment={name}", "-e", f"tomcat_ha_report_dir={out}"]
@@ -193,7 +236,7 @@ def run_lab(lab: str, units: list[list[dict]], out: Path, results: dict, timings
             browser = start_browser(lab, name) if screenshots else None
             watch = None
             if browser is not None:
-                url = f"http://{balancer}/"
+                url = f"http://{balancer}{app['page'] if app else '/'}"
                 before = browser.shot(url, out / "screenshots" / f"{name}.before.png")
                 shots["before"] = {"label": "before the fault", **before}
                 requests = out / "observer"
@@ -254,9 +297,62 @@ def start_browser(lab: str, name: str):
         return None
 
 
+class AppError(ValueError):
+    """An application make lab-app cannot run (one sentence)."""
+
+
+def application(opts, out: Path) -> dict:
+    """The operator's application as the playbooks take it: tomcat_ha_apps with its WAR, and tomcat_ha_flow with
+    every relative path put under its context, in <out>/app-vars.json; {vars_file, war, page}."""
+    war = Path(opts.app).resolve()
+    if not war.is_file():
+        raise AppError(
+            f"WAR must be a WAR file, got {opts.app!r} (no such file): give its path (make lab-app WAR=...)."
+        )
+    if not opts.flow or not Path(opts.flow).is_file():
+        raise AppError(
+            f"FLOW must be a YAML file of the flow its users follow, got {opts.flow!r}: see docs/your-application.md."
+        )
+    flow = yaml.safe_load(Path(opts.flow).read_text())
+    if isinstance(flow, dict):
+        flow = flow.get("flow")
+    if not isinstance(flow, list) or not flow or not all(isinstance(step, dict) for step in flow):
+        raise AppError(
+            f"{opts.flow} must hold a list of steps (or a mapping with flow:), as session_load's flow option takes."
+        )
+    context = opts.context or f"/{war.stem}"
+    if not context.startswith("/"):
+        raise AppError(f"CONTEXT must be a path starting with /, got {context!r}.")
+    prefix = context.rstrip("/")
+    steps = [
+        dict(
+            step, path=step["path"] if str(step.get("path", "")).startswith("/") else f"{prefix}/{step.get('path', '')}"
+        )
+        for step in flow
+    ]
+    entry = {"context": context, "war": str(war)}
+    if opts.session_classes:
+        entry["session_classes"] = opts.session_classes
+    variables = {"tomcat_ha_apps": [entry], "tomcat_ha_flow": steps}
+    vars_file = out / "app-vars.json"
+    vars_file.write_text(json.dumps(variables, indent=2) + "\n")
+    # The browser looks at the flow's first page that a GET shows (a view), or the context's root.
+    gets = [step["path"] for step in steps if step.get("method", "GET").upper() == "GET"]
+    return {"vars_file": vars_file, "war": opts.app, "page": gets[0] if gets else f"{prefix}/"}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m lab", description=__doc__.splitlines()[0])
     parser.add_argument("--faults", action="store_true", help="run the fault matrix (make faults)")
+    parser.add_argument("--app", help="a WAR of your own: pre-check it, then run it through the recommended setups")
+    parser.add_argument("--flow", help="with --app: a YAML file of the flow its users follow (session_load's flow)")
+    parser.add_argument("--context", help="with --app: its context path (default: /<the WAR's name>)")
+    parser.add_argument(
+        "--session-classes",
+        action="append",
+        default=[],
+        help="with --app: a regex of its own session attribute classes the cluster may replicate (repeatable)",
+    )
     parser.add_argument("--only", action="append", help="run only this experiment or cell (repeatable)")
     parser.add_argument("--report-dir", default=str(ROOT / "lab-report"))
     parser.add_argument(
@@ -307,6 +403,13 @@ def main() -> int:
     for d in (out / "logs", out / "results", out / "state", out / "observer"):
         d.mkdir(parents=True, exist_ok=True)
     data = yaml.safe_load((LAB / "experiments.yml").read_text())
+    app = None
+    if opts.app:
+        try:
+            app = application(opts, out)
+        except AppError as exc:
+            say(f"lab: {exc}")
+            return 2
     units = plan(opts, data)
     planned = [r for unit in units for r in unit]
     listed = [e["name"] for e in data["lab_experiments"]] if not opts.faults else []
@@ -333,7 +436,7 @@ def main() -> int:
         f"reached over {connection}, on {debian}"
     )
     workers = [
-        threading.Thread(target=run_lab, args=(lab, lab_units, out, results, timings, screenshots), name=lab)
+        threading.Thread(target=run_lab, args=(lab, lab_units, out, results, timings, screenshots, app), name=lab)
         for lab, lab_units in zip(labs, shares, strict=True)
     ]
     with busy_cpus(opts.busy) as busy_note:
@@ -343,9 +446,17 @@ def main() -> int:
             worker.join()
 
     timings["total"] = time.monotonic() - t_all
-    ordered = [results[name] for name in order]
-    kind = "faults" if opts.faults else "report"
-    title = ("Fault matrix" if opts.faults else "Session persistence lab report") + f", {debian}"
+    precheck = results.pop("app-precheck", None)
+    ordered = [results[name] for name in order if name in results]
+    kind = "app" if app else "faults" if opts.faults else "report"
+    title = (
+        f"Your application, {app['war']}"
+        if app
+        else "Fault matrix"
+        if opts.faults
+        else "Session persistence lab report"
+    )
+    title += f", {debian}"
     table = write_report(ordered, out, timings, name=kind, title=title, screenshots_skipped=skipped)
     write_index(out)
     say("")
@@ -357,8 +468,21 @@ def main() -> int:
         say(f"lab: each run {opts.repeat} times; verdicts that changed between its runs: {len(changed) or 'none'}")
         for name, words in changed.items():
             say(f"    {name}: " + " | ".join(f"run {n}: {word}" for n, word in enumerate(words, 1)))
+    if app:
+        say(precheck_line(precheck))
     say(
         f"lab: {matched} of {len(ordered)} runs matched their expectation in {timings['total']:.0f} s"
         f"{busy_note}; report: {out / (kind + '.md')}, page: {out / 'index.html'}"
     )
-    return 0 if matched == len(ordered) and not changed else 1
+    checked = not app or (precheck or {}).get("precheck", {}).get("matched")
+    return 0 if matched == len(ordered) and not changed and checked else 1
+
+
+def precheck_line(result: dict | None) -> str:
+    """The pre-check's outcome in one line: what a cluster could not replicate, found without one."""
+    if not result or "precheck" not in result:
+        return f"lab: the pre-check did not run: {(result or {}).get('error', 'no result')}"
+    verdict = result["precheck"]
+    if verdict["matched"]:
+        return f"lab: pre-check on {result['backend']}: every session came back whole through Tomcat's serialization"
+    return f"lab: pre-check on {result['backend']} found what a cluster could not replicate: {verdict['text']}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lab.report.matrix import matrix_markdown, matrix_text
+from lab.report.matrix import MATRIX_REPORTS, matrix_markdown, matrix_text
 from lab.report.rows import row
 from lab.report.table import HEADERS, cells, text_table
 from lab.report.timeline import timeline_svg
@@ -42,7 +42,7 @@ def write_report(
             (out_dir / picture).write_text(timeline_svg(r))
             pictures[r["experiment"]] = picture
     table = text_table(rows)
-    if name == "faults":
+    if name in MATRIX_REPORTS:
         table = matrix_text(rows) + "\n\n" + table
     matched = sum(1 for r in rows if r["matched"])
     md = [
@@ -56,7 +56,7 @@ def write_report(
         "acknowledged updates lost, the longest stall of a user and the 99th percentile latency.",
         "",
     ]
-    if name == "faults":
+    if name in MATRIX_REPORTS:
         md += ["Cells: failed / sessions lost / updates lost · longest stall.", "", matrix_markdown(rows), ""]
     md += [
         markdown_table(rows, pictures),

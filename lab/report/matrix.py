@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from lab.report.rows import columns, figure
 
+# The reports whose runs are setups by faults: make faults', and make lab-app's (your application's).
+MATRIX_REPORTS = ("faults", "app")
+
 
 def matrix(rows: list[dict]) -> list[list[str]]:
     """Setups down, faults across; each cell failed / sessions lost / updates lost, the longest stall, a mark.

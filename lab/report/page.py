@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from lab.report.matrix import matrix
+from lab.report.matrix import MATRIX_REPORTS, matrix
 from lab.report.table import HEADERS, cells
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -51,9 +51,9 @@ def _page_row(out_dir: Path, r: dict) -> dict:
 
 
 def write_index(out_dir: Path) -> Path:
-    """Write index.html from report.json and faults.json, whichever exist: one page, nothing fetched."""
+    """Write index.html from report.json, faults.json and app.json, whichever exist: one page, nothing fetched."""
     sections = []
-    for name in ("report", "faults"):
+    for name in ("report", "faults", "app"):
         path = out_dir / f"{name}.json"
         if not path.exists():
             continue
@@ -65,7 +65,7 @@ def write_index(out_dir: Path) -> Path:
                 "title": data.get("title", name),
                 "matched": sum(1 for r in rows if r["matched"]),
                 "rows": [_page_row(out_dir, r) for r in rows],
-                "matrix": matrix(rows) if name == "faults" else None,
+                "matrix": matrix(rows) if name in MATRIX_REPORTS else None,
                 "screenshots_skipped": data.get("screenshots_skipped"),
                 "timings": data.get("timings", {}),
             }

@@ -22,7 +22,7 @@ DATA = {
 
 
 def options(**kwargs):
-    return Namespace(**{"faults": False, "only": None, "repeat": 1, **kwargs})
+    return Namespace(**{"faults": False, "app": None, "only": None, "repeat": 1, **kwargs})
 
 
 def test_repeat_runs_the_whole_plan_round_after_round():
@@ -104,3 +104,47 @@ def wait_for(condition, within: float = 10.0):
     while not condition():
         assert time.monotonic() < deadline, f"waited {within} s for {condition}"
         time.sleep(0.05)
+
+
+APP_DATA = {
+    **DATA,
+    "lab_app_precheck": {"balancer": "haproxy", "strategy": "sticky"},
+    "lab_app_matrix": [{"balancer": "haproxy", "strategy": "sticky_cluster", "faults": ["stop", "kill"]}],
+}
+
+
+def test_an_application_is_pre_checked_then_run_through_the_recommended_setups():
+    units = runner.plan(options(app="shop.war"), APP_DATA)
+    assert [[(r["name"], r["provision"]) for r in unit] for unit in units] == [
+        [("app-precheck", True)],
+        [("app-haproxy-sticky_cluster-stop", True), ("app-haproxy-sticky_cluster-kill", False)],
+    ]
+    assert units[0][0]["precheck"] and units[0][0]["strategy"] == "sticky"
+
+
+def test_the_application_s_variables_put_its_flow_under_its_context(tmp_path):
+    war, flow = tmp_path / "shop.war", tmp_path / "flow.yml"
+    war.write_bytes(b"PK")
+    flow.write_text("- {name: login, method: POST, path: login, once: true}\n- {name: cart, path: /other/cart}\n")
+    app = runner.application(Namespace(app=str(war), flow=str(flow), context=None, session_classes=["a\\.B"]), tmp_path)
+    variables = json.loads(app["vars_file"].read_text())
+    assert variables["tomcat_ha_apps"] == [{"context": "/shop", "war": str(war), "session_classes": ["a\\.B"]}]
+    assert [s["path"] for s in variables["tomcat_ha_flow"]] == ["/shop/login", "/other/cart"]
+    assert app["page"] == "/other/cart"
+
+
+def test_an_application_it_cannot_run_is_one_sentence(tmp_path):
+    flow = tmp_path / "flow.yml"
+    flow.write_text("flow: 3\n")
+    bad = [
+        (Namespace(app="nosuch.war", flow=str(flow), context=None, session_classes=[]), "WAR must be a WAR file"),
+        (Namespace(app=str(flow), flow=None, context=None, session_classes=[]), "FLOW must be a YAML file"),
+        (Namespace(app=str(flow), flow=str(flow), context=None, session_classes=[]), "must hold a list of steps"),
+    ]
+    for opts, message in bad:
+        try:
+            runner.application(opts, tmp_path)
+        except runner.AppError as exc:
+            assert message in str(exc)
+        else:
+            raise AssertionError(f"{opts} was accepted")
