@@ -19,6 +19,7 @@ import signal
 import subprocess
 import threading
 import time
+from argparse import Namespace
 from pathlib import Path
 
 import yaml
@@ -202,8 +203,10 @@ def run_lab(
             name = run["name"]
             say(f"lab: [{lab}] {name} ({run['balancer']}, strategy {run['strategy']}, fault {run['fault']})")
             extra = ["-e", f"tomcat_ha_balancer={run['balancer']}", "-e", f"tomcat_ha_strategy={run['strategy']}"]
-            if app:
-                extra += ["-e", f"@{app['vars_file']}"]
+            # An experiment of lab/experiments.yml may run an application of the lab's own (the shop).
+            run_app = app or (experiment_application(run["app"], out, name) if run.get("app") else None)
+            if run_app:
+                extra += ["-e", f"@{run_app['vars_file']}"]
             if run["provision"]:
                 provisioned, timings[f"{name} provision"] = run_stage(
                     "provision", ["site.yml", *extra], logs / f"{name}.provision.log", lab
@@ -236,7 +239,7 @@ def run_lab(
             browser = start_browser(lab, name) if screenshots else None
             watch = None
             if browser is not None:
-                url = f"http://{balancer}{app['page'] if app else '/'}"
+                url = f"http://{balancer}{run_app['page'] if run_app else '/'}"
                 before = browser.shot(url, out / "screenshots" / f"{name}.before.png")
                 shots["before"] = {"label": "before the fault", **before}
                 requests = out / "observer"
@@ -297,13 +300,22 @@ def start_browser(lab: str, name: str):
         return None
 
 
+def experiment_application(app: dict, out: Path, name: str) -> dict:
+    """An experiment's application (lab/experiments.yml: war, flow, context, session_classes), as application()."""
+    options = Namespace(
+        app=app["war"], flow=app["flow"], context=app.get("context"), session_classes=app.get("session_classes", [])
+    )
+    return application(options, out, name)
+
+
 class AppError(ValueError):
     """An application make lab-app cannot run (one sentence)."""
 
 
-def application(opts, out: Path) -> dict:
+def application(opts, out: Path, name: str = "app") -> dict:
     """The operator's application as the playbooks take it: tomcat_ha_apps with its WAR, and tomcat_ha_flow with
-    every relative path put under its context, in <out>/app-vars.json; {vars_file, war, page}."""
+    every relative path put under its context, in <out>/<name>-vars.json; {vars_file, war, page}. opts has app,
+    flow, context and session_classes."""
     war = Path(opts.app).resolve()
     if not war.is_file():
         raise AppError(
@@ -334,7 +346,7 @@ def application(opts, out: Path) -> dict:
     if opts.session_classes:
         entry["session_classes"] = opts.session_classes
     variables = {"tomcat_ha_apps": [entry], "tomcat_ha_flow": steps}
-    vars_file = out / "app-vars.json"
+    vars_file = out / f"{name}-vars.json"
     vars_file.write_text(json.dumps(variables, indent=2) + "\n")
     # The browser looks at the flow's first page that a GET shows (a view), or the context's root.
     gets = [step["path"] for step in steps if step.get("method", "GET").upper() == "GET"]
