@@ -45,11 +45,12 @@ VARIANTS = {
     "shop-inplace": ("inplace", True, "the cart changed in place without a new setAttribute: a lost update"),
     "shop-nondistributable": ("replicated", False, "no <distributable/>: a cluster does not replicate it"),
     "shop-v2": ("replicated", True, "the shop's next version (2): an upgrade of shop"),
-    "shop-broken": ("replicated", True, "the shop whose /health answers 500: a deploy its health check refuses"),
+    "shop-broken": ("replicated", True, "/health fails (its class is missing): a deploy its check refuses"),
 }
 # The version GET /version answers (sessionlab.shop.version); every other variant is version 1.
 VERSIONS = {"shop-v2": "2", "shop-broken": "3"}
-# shop-broken maps /health to a class the WAR lacks, so that Tomcat answers it with 500 while the rest serves.
+# shop-broken maps /health to a class the WAR lacks: Tomcat answers it with 500, then 404 (the servlet is unavailable),
+# while the rest serves.
 HEALTH_CLASSES = {"shop-broken": "sessionlab.shop.MissingHealthServlet"}
 
 

@@ -11,6 +11,7 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._apps import 
     fetch,
     inspect,
     plan,
+    releases,
     session_classes,
 )
 
@@ -19,6 +20,7 @@ ARGUMENT_SPEC = {
     "cluster": {"type": "bool", "default": False},
     "test_page": {"type": "bool", "default": False},
     "cache_dir": {"type": "path", "default": "~/.cache/sessionlab-tomcat-ha/wars"},
+    "releases_dir": {"type": "str", "default": "/var/lib/tomcat_ha/apps"},
     "timeout": {"type": "int", "default": 60},
     "validate_certs": {"type": "bool", "default": True},
 }
@@ -40,7 +42,7 @@ class ActionModule(ActionBase):
                 for app in planned
                 if fetch(app, timeout=args["timeout"], validate_certs=args["validate_certs"])
             ]
-            apps = inspect(planned, cluster=args["cluster"])
+            apps = releases(inspect(planned, cluster=args["cluster"]), args["releases_dir"])
         except AppError as exc:
             result.update(failed=True, msg=str(exc))
             return result

@@ -23,8 +23,8 @@ description:
     does not know, a context path that is not C(/) or a path such as C(/shop) (a missing leading C(/), spaces, C(..),
     C(#) or a trailing C(/)), two applications on one context, a version Tomcat cannot use, a health path or status
     that cannot be, a session class pattern that is not a regular expression, a WAR that is missing or is not a WAR,
-    a URL without a checksum, a malformed checksum or one that does not match, a URL that cannot be fetched, and,
-    with O(cluster), a WAR that is not distributable.
+    a URL without a checksum, a malformed checksum or one that does not match, a URL that cannot be fetched, a
+    O(releases_dir) that is not a plain absolute path, and, with O(cluster), a WAR that is not distributable.
   - It runs on the controller; run it with C(run_once). Its only change is to the cache (O(cache_dir)), where a
     WAR is kept under its checksum, so a WAR already there is not fetched again; it does so in check mode too, as
     the WAR must be read to be checked.
@@ -80,6 +80,13 @@ options:
     description: Where the WARs of URLs are kept on the controller, each as C(<algorithm>-<checksum>.war).
     type: path
     default: ~/.cache/sessionlab-tomcat-ha/wars
+  releases_dir:
+    description:
+      - Where the backends keep the releases, C(tomcat_apps_dir) of the
+        R(tomcat_apps role,ansible_collections.sessionlab.tomcat_ha.tomcat_apps_role); each present application's
+        RV(apps[].release) and RV(apps[].descriptor) name it.
+    type: str
+    default: /var/lib/tomcat_ha/apps
   timeout:
     description: Seconds a download may wait for the server.
     type: int
@@ -155,6 +162,18 @@ apps:
       description: Whether Tomcat treats it as distributable (present applications).
       type: bool
       sample: true
+    release:
+      description: Where the release lives on a backend, the WAR unpacked (present applications).
+      type: str
+      sample: /var/lib/tomcat_ha/apps/shop/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    descriptor_file:
+      description: The context descriptor's file name in the Host's configuration directory (present applications).
+      type: str
+      sample: shop##2026.12.07.xml
+    descriptor:
+      description: The descriptor's content, a C(Context) whose C(docBase) is RV(apps[].release) (present applications).
+      type: str
+      sample: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>..."
     basename:
       description: Tomcat's base name of its files, C(<name>##<version>) with a version (C(ROOT) for C(/)).
       type: str
@@ -205,6 +224,7 @@ def main():
             "cluster": {"type": "bool", "default": False},
             "test_page": {"type": "bool", "default": False},
             "cache_dir": {"type": "path", "default": "~/.cache/sessionlab-tomcat-ha/wars"},
+            "releases_dir": {"type": "str", "default": "/var/lib/tomcat_ha/apps"},
             "timeout": {"type": "int", "default": 60},
             "validate_certs": {"type": "bool", "default": True},
         },

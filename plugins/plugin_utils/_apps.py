@@ -326,3 +326,32 @@ def fetch(app, *, timeout=60, validate_certs=True):
         if os.path.exists(partial):
             os.unlink(partial)
     return True
+
+
+def releases(inspected, releases_dir):
+    """The inspected applications with where each present one's release lives on a backend and its context descriptor.
+
+    release: <releases_dir>/<name>/<sha256>, the WAR unpacked (Tomcat's docBase); descriptor_file and descriptor: the
+    descriptor in the Host's configBase that puts it live (its content names the file, so equal content is the same
+    file at the same release).
+    """
+    if not isinstance(releases_dir, str) or not re.fullmatch(r"(/[A-Za-z0-9_][A-Za-z0-9._-]*)+", releases_dir):
+        raise AppError(
+            f"tomcat_apps: tomcat_apps_dir {releases_dir!r} must be an absolute path of letters, digits and ._- (no "
+            "spaces, no . or .. and no trailing /), such as /var/lib/tomcat_ha/apps."
+        )
+    placed = []
+    for app in inspected:
+        app = dict(app)
+        if app["state"] == "present":
+            app["release"] = f"{releases_dir}/{app['name']}/{app['sha256']}"
+            app["descriptor_file"] = f"{app['basename']}.xml"
+            version = f", version {app['version']}" if app["version"] else ""
+            app["descriptor"] = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                f"<!-- {app['descriptor_file']}: {app['name']} ({app['context']}{version}), release {app['sha256']}; "
+                "written by sessionlab.tomcat_ha.tomcat_apps -->\n"
+                f'<Context docBase="{app["release"]}"/>\n'
+            )
+        placed.append(app)
+    return placed

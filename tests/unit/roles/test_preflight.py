@@ -361,3 +361,62 @@ def test_bad_versions(repo_root, tmp_path, role, value, message):
     rc, output = preflight(repo_root, tmp_path, role, {**extra, f"{role}_version": value})
     assert rc != 0, output
     assert message in output, output
+
+
+FILTER_PLAY = """
+- name: The cluster's session attribute filter
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Run the tomcat role's preflight, keeping its variables
+      ansible.builtin.include_role:
+        name: sessionlab.tomcat_ha.tomcat
+        tasks_from: preflight
+        public: true
+    - name: Keep the filter
+      ansible.builtin.copy:
+        content: "{{ _tomcat_session_class_filter }}"
+        dest: "{out}"
+        mode: "0644"
+"""
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({}, r"^java\.lang\.(?:Integer|String)$"),
+        (
+            {"tomcat_cluster_session_attribute_classes": [r"sessionlab\.shop\.Cart", r"com\.example\..*"]},
+            r"(?:^java\.lang\.(?:Integer|String)$)|(?:sessionlab\.shop\.Cart)|(?:com\.example\..*)",
+        ),
+        ({"tomcat_cluster_session_attribute_class_filter": "", "tomcat_cluster_session_attribute_classes": ["a"]}, ""),
+    ],
+)
+def test_the_session_class_filter_is_the_union_of_the_base_and_the_applications_classes(
+    repo_root, tmp_path, settings, expected
+):
+    out = tmp_path / "filter.txt"
+    (tmp_path / "play.yml").write_text(FILTER_PLAY.replace("{out}", str(out)))
+    extra = {**CLUSTER, **settings, "ansible_python_interpreter": sys.executable}
+    command = [
+        "ansible-playbook",
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        str(tmp_path / "play.yml"),
+        "-e",
+        json.dumps(extra),
+    ]
+    result = run(repo_root, command)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert out.read_text() == expected
+
+
+def test_a_session_class_on_two_lines_is_refused(repo_root, tmp_path):
+    rc, output = preflight(
+        repo_root, tmp_path, "tomcat", {**CLUSTER, "tomcat_cluster_session_attribute_classes": ["a\nb"]}
+    )
+    expect(
+        rc, output, "tomcat: tomcat_cluster_session_attribute_classes must list regular expressions over class names"
+    )
