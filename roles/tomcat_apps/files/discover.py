@@ -24,10 +24,18 @@ import sys
 MAX_DESCRIPTOR = 65536
 
 
+def _systemctl(*args):
+    """systemctl's exit status and output; a host without systemd has no Tomcat unit (127)."""
+    try:
+        result = subprocess.run(["systemctl", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
+    except OSError:
+        return 127, ""
+    return result.returncode, result.stdout.decode()
+
+
 def _units(*args):
-    command = ["systemctl", *args, "--type=service", "--no-legend", "--plain", "tomcat[0-9]*.service"]
-    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
-    return [line.split()[0][: -len(".service")] for line in result.stdout.decode().splitlines() if line.strip()]
+    _status, out = _systemctl(*args, "--type=service", "--no-legend", "--plain", "tomcat[0-9]*.service")
+    return [line.split()[0][: -len(".service")] for line in out.splitlines() if line.strip()]
 
 
 def _service(given):
@@ -56,7 +64,7 @@ def _descriptor(path):
 def main(argv):
     given, host_name, releases_dir = argv[1:4]
     service = _service(given)
-    active = bool(service) and subprocess.run(["systemctl", "is-active", "--quiet", service], check=False).returncode == 0
+    active = bool(service) and _systemctl("is-active", "--quiet", service)[0] == 0
     config_base = f"/etc/{service}/Catalina/{host_name}" if service else ""
     descriptors = [_descriptor(p) for p in sorted(glob.glob(os.path.join(config_base, "*.xml")))] if service else []
     releases = sorted(

@@ -34,6 +34,8 @@ def test_the_applications_come_back_with_their_sha256_and_classes(repo_root, war
     shop, old = result["apps"]
     assert shop["sha256"] == hashlib.sha256(wars["shop"].read_bytes()).hexdigest()
     assert (shop["basename"], shop["distributable"], old["state"]) == ("shop##2", True, "absent")
+    assert shop["release"] == f"/var/lib/tomcat_ha/apps/shop/{shop['sha256']}"
+    assert f'<Context docBase="{shop["release"]}"/>' in shop["descriptor"] and shop["descriptor_file"] == "shop##2.xml"
     assert result["session_classes"] == ["sessionlab\\.shop\\.Cart"]
     assert result["changed"] is False and result["fetched"] == []
 

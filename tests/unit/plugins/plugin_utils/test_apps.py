@@ -21,6 +21,7 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._apps import 
     fetch,
     inspect,
     plan,
+    releases,
     session_classes,
 )
 
@@ -288,3 +289,21 @@ def test_a_url_that_is_not_there_or_not_answering(war_server, tmp_path):
     with pytest.raises(AppError, match=r"^tomcat_apps: shop: http://127.0.0.1:9/s.war could not be fetched \("):
         fetch(url_app("http://127.0.0.1:9/s.war", f"sha256:{SHA}", tmp_path))
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_each_release_has_its_directory_and_a_descriptor_that_names_its_file_and_release():
+    apps = [{**one(version="2"), "sha256": SHA}, plan([{"context": "/old", "state": "absent"}])[0]]
+    shop, old = releases(apps, "/var/lib/tomcat_ha/apps")
+    assert shop["release"] == f"/var/lib/tomcat_ha/apps/shop/{SHA}" and shop["descriptor_file"] == "shop##2.xml"
+    assert shop["descriptor"] == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<!-- shop##2.xml: shop (/shop, version 2), release {SHA}; written by sessionlab.tomcat_ha.tomcat_apps -->\n"
+        f'<Context docBase="/var/lib/tomcat_ha/apps/shop/{SHA}"/>\n'
+    )
+    assert "release" not in old and "descriptor" not in old
+
+
+@pytest.mark.parametrize("where", ["var/lib/apps", "/var/lib/apps/", "/var/lib/../apps", "/srv/my apps", '/srv/"x'])
+def test_a_releases_directory_that_is_not_a_plain_absolute_path_is_refused(where):
+    with pytest.raises(AppError, match=r"^tomcat_apps: tomcat_apps_dir .* must be an absolute path of letters, digits"):
+        releases([], where)
