@@ -51,7 +51,8 @@ options:
         C(url), an C(http://) or C(https://) URL of the WAR, with C(checksum).
       - C(checksum), C(sha256:) followed by the WAR's 64 hex digits or C(sha512:) followed by its 128; required with
         C(url), checked with C(war) too when given.
-      - C(version), optional, the application's version for Tomcat's parallel deployment (C(<name>##<version>)):
+      - >-
+        C(version), optional, the application's version for Tomcat's parallel deployment (C(<name>##<version>)):
         a new version is deployed beside the old one, sessions that exist finish on the old one and new sessions
         start on the new one. Letters, digits and C(._-). Tomcat orders versions as text, so C(10) comes before
         C(9): use versions that sort, such as C(009) and C(010), or dates.

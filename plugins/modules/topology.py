@@ -282,7 +282,8 @@ ansible_facts:
           type: bool
         session_classes:
           description:
-            - The session attribute class patterns of every present application, once each: the tomcat role's cluster
+            - >-
+              The session attribute class patterns of every present application, once each: the tomcat role's cluster
               lets them replicate (C(tomcat_cluster_session_attribute_classes)).
           returned: success
           type: list
