@@ -42,7 +42,7 @@ BROWSER_TOOLS := $(if $(filter 0,$(SCREENSHOTS)),,browser)
 # BUSY=2 keeps two CPU workers of stress-ng busy the whole time (a busy machine). Both work for make faults too.
 export REPEAT BUSY
 BUSY_TOOLS := $(if $(filter-out 0,$(BUSY)),busy-tools)
-SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes
+SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes apps
 
 .PHONY: help prereq venv busy-tools browser apps image lab lab-app faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
 
@@ -132,7 +132,8 @@ unit-browser: venv browser ## pytest: the report page in headless Chromium
 sanity: venv ## ansible-test sanity, offline
 	scripts/sanity.sh
 
-molecule: venv image ## Molecule scenarios (SCENARIOS="lab default ...")
+# The apps scenario deploys the shop's WARs, built from lab/apps first.
+molecule: venv image $(if $(filter apps,$(SCENARIOS)),apps) ## Molecule scenarios (SCENARIOS="lab default ...")
 	$(if $(filter trixie,$(SCENARIOS)),@LAB_RELEASE=trixie lab/images/build.sh >/dev/null)
 	@scripts/molecule_all.sh $(SCENARIOS)
 

@@ -165,7 +165,14 @@ class Load:
     through the module's stop_file, so the load lasts as long as the change, within `duration`.
     """
 
-    def __init__(self, duration: float = 300, users: int = 20, rate: float = 50, page: str = "session.jsp"):
+    def __init__(
+        self,
+        duration: float = 300,
+        users: int = 20,
+        rate: float = 50,
+        page: str = "session.jsp",
+        flow: list[dict] | None = None,
+    ):
         self.stop_file = f"/tmp/testinfra-load-stop-{os.getpid()}"
         self.args = {
             "url": balancer_url(page),
@@ -176,6 +183,12 @@ class Load:
             "timeout": 30,
             "stop_file": self.stop_file,
         }
+        if flow:
+            # Flow mode: the balancer's served-by header names the backend (site.yml's default X-Served-By), HAProxy
+            # by its route; without it the session route does. Both map to the backend's name.
+            served_by = scenario_vars().get("tomcat_ha_served_by_header", "X-Served-By")
+            names = {route: name for name, route in ROUTES.items()}
+            self.args.update(flow=flow, served_by_header=served_by, backend_names=names)
         self.timeout = duration + 120
         self.result: dict = {}
 

@@ -44,7 +44,14 @@ VARIANTS = {
     "shop-notserializable": ("notserializable", True, "a cart class that is not Serializable"),
     "shop-inplace": ("inplace", True, "the cart changed in place without a new setAttribute: a lost update"),
     "shop-nondistributable": ("replicated", False, "no <distributable/>: a cluster does not replicate it"),
+    "shop-v2": ("replicated", True, "the shop's next version (2): an upgrade of shop"),
+    "shop-broken": ("replicated", True, "/health fails (its class is missing): a deploy its check refuses"),
 }
+# The version GET /version answers (sessionlab.shop.version); every other variant is version 1.
+VERSIONS = {"shop-v2": "2", "shop-broken": "3"}
+# shop-broken maps /health to a class the WAR lacks: Tomcat answers it with 500, then 404 (the servlet is unavailable),
+# while the rest serves.
+HEALTH_CLASSES = {"shop-broken": "sessionlab.shop.MissingHealthServlet"}
 
 
 class BuildError(Exception):
@@ -109,6 +116,8 @@ def _web_xml(variant: str) -> bytes:
         description=description,
         cart=cart,
         distributable="  <distributable/>\n" if distributable else "",
+        version=VERSIONS.get(variant, "1"),
+        health_class=HEALTH_CLASSES.get(variant, "sessionlab.shop.HealthServlet"),
     )
     return text.encode()
 

@@ -36,6 +36,20 @@ def test_every_variant_builds_a_war_with_its_web_xml(tmp_path):
         assert ("  <distributable/>\n" in web_xml) is distributable
 
 
+def test_the_upgrade_and_the_broken_build_differ_from_the_shop_only_in_their_web_xml(tmp_path):
+    web_xml, classes = {}, {}
+    for variant in ("shop", "shop-v2", "shop-broken"):
+        with zipfile.ZipFile(build.build(variant, tmp_path)) as archive:
+            web_xml[variant] = archive.read("WEB-INF/web.xml").decode()
+            classes[variant] = {n: archive.read(n) for n in archive.namelist() if n.startswith("WEB-INF/classes/")}
+    assert "WEB-INF/classes/sessionlab/shop/VersionServlet.class" in classes["shop"]
+    assert classes["shop-v2"] == classes["shop"] and classes["shop-broken"] == classes["shop"]
+    version = "<param-name>sessionlab.shop.version</param-name>\n    <param-value>{}</param-value>"
+    assert version.format(1) in web_xml["shop"] and version.format(2) in web_xml["shop-v2"]
+    assert "<servlet-class>sessionlab.shop.MissingHealthServlet</servlet-class>" in web_xml["shop-broken"]
+    assert "MissingHealthServlet" not in web_xml["shop"] + web_xml["shop-v2"]
+
+
 def test_classes_target_java_17(tmp_path):
     with zipfile.ZipFile(build.build("shop", tmp_path)) as archive:
         header = archive.read("WEB-INF/classes/sessionlab/shop/Cart.class")[:8]

@@ -25,6 +25,8 @@ VARIABLES = {
     "tls_hsts_max_age": ("tomcat_ha_tls_hsts_max_age", "int", 0),
     "firewall": ("tomcat_firewall_enabled", "bool", True),
     "served_by_header": ("tomcat_ha_served_by_header", "str", "X-Served-By"),
+    "apps": ("tomcat_ha_apps", "list", []),
+    "test_page": ("tomcat_ha_test_page", "bool", True),
 }
 ARGUMENT_SPEC = {
     "strategies": {"type": "dict", "required": True},
@@ -64,6 +66,8 @@ class ActionModule(ActionBase):
                 play_hosts=task_vars.get("ansible_play_hosts_all"),
                 firewall=args["firewall"],
                 served_by_header=args["served_by_header"],
+                apps=args["apps"],
+                test_page=args["test_page"],
             )
         except (TopologyError, AnsibleFilterError) as exc:
             result.update(failed=True, msg=str(exc))

@@ -26,8 +26,9 @@ description:
   - >-
     Bad input stops it with one sentence, before any host changes: an unknown balancer or strategy, a strategy the
     balancer does not offer, TLS on a balancer without it, an inventory without balancers or with too few backends,
-    a host variable the member filters refuse (their sentence), or a run limited to some hosts while the backends'
-    firewall needs every host's addresses.
+    a host variable the member filters refuse (their sentence), a run limited to some hosts while the backends'
+    firewall needs every host's addresses, an application of O(apps) that M(sessionlab.tomcat_ha.app_plan) refuses as
+    data (its sentence), or the test page turned off while HAProxy's or httpd's health checks still ask for it.
   - Every option but O(strategies) defaults to the collection's variable named in its description when that is set
     (in the inventory or with C(-e)), else to the default shown, so that a play needs to pass only O(strategies).
   - "The balancers' and the backends' addresses come from their facts (C(ansible_all_ipv4_addresses),
@@ -104,6 +105,22 @@ options:
   firewall:
     description:
       - The backends' firewall is on (C(tomcat_firewall_enabled)); it needs the addresses of every balancer and backend.
+    type: bool
+    default: true
+  apps:
+    description:
+      - >-
+        The operator's applications (C(tomcat_ha_apps)), as M(sessionlab.tomcat_ha.app_plan) takes them; checked here
+        as data, completed, and handed to the
+        R(tomcat_apps role,ansible_collections.sessionlab.tomcat_ha.tomcat_apps_role), which reads their WARs.
+    type: list
+    elements: raw
+    default: []
+  test_page:
+    description:
+      - The collection's test page serves the site's root (C(tomcat_ha_test_page)). V(false) frees C(/) for an
+        application; HAProxy's and httpd's health checks then need a page of the application
+        (C(haproxy_balancer_check_path), C(httpd_balancer_health_check_path)).
     type: bool
     default: true
 seealso:
@@ -253,6 +270,24 @@ ansible_facts:
               each IP address of its facts with the port) mapped to its inventory name.
           returned: success
           type: dict
+        apps:
+          description:
+            - O(apps), checked and completed, as RV(sessionlab.tomcat_ha.app_plan#module:apps) without the WARs' sums.
+          returned: success
+          type: list
+          elements: dict
+        test_page:
+          description: O(test_page).
+          returned: success
+          type: bool
+        session_classes:
+          description:
+            - >-
+              The session attribute class patterns of every present application, once each: the tomcat role's cluster
+              lets them replicate (C(tomcat_cluster_session_attribute_classes)).
+          returned: success
+          type: list
+          elements: str
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -275,6 +310,8 @@ def main():
             "tls_hsts_max_age": {"type": "int", "default": 0},
             "firewall": {"type": "bool", "default": True},
             "served_by_header": {"type": "str", "default": "X-Served-By"},
+            "apps": {"type": "list", "elements": "raw", "default": []},
+            "test_page": {"type": "bool", "default": True},
         },
         supports_check_mode=True,
     )

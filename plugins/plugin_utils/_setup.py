@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.balancer_members import balancer_members
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.cluster_members import cluster_members
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._apps import AppError, plan, session_classes
 from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._topology import build_routes, host_vars
 
 # The balancer roles (<name>_balancer) and the strategy key each takes its setting from; a strategy is offered on
@@ -30,6 +31,9 @@ TLS_BALANCERS = ("nginx", "httpd")
 # The settings that spread one session's requests over every backend: no stickiness.
 ROUND_ROBIN = ("round_robin", "none")
 STRATEGY_KEYS = frozenset(("description", "cluster", *BALANCER_SETTINGS.values()))
+# The balancers that check each backend with a page of their own, and the setting that names it: the test page's
+# health.jsp unless the operator names another.
+HEALTH_CHECK_PATHS = {"haproxy": "haproxy_balancer_check_path", "httpd": "httpd_balancer_health_check_path"}
 _NAME = "topology"
 
 
@@ -87,11 +91,15 @@ def topology(
     play_hosts=None,
     firewall=True,
     served_by_header="X-Served-By",
+    apps=None,
+    test_page=True,
 ):
     """The setup: the choice and what it means for every role, the routes, the members and the addresses.
 
     Raises TopologyError (settings) or AnsibleFilterError (a host variable, from the member filters); each is
     one sentence. play_hosts (the hosts of the run) are checked against the firewall's needs when firewall is on.
+    apps are the operator's applications (checked as data; the tomcat_apps role reads their WARs), test_page
+    whether the test page serves the site's root.
     """
     check_strategies(strategies)
     if balancer not in BALANCER_SETTINGS:
@@ -126,6 +134,17 @@ def topology(
                 f"{', '.join(missing)} were left out of this run (--limit): run it on all of them, "
                 "or set tomcat_firewall_enabled to false."
             )
+    try:
+        planned = plan(apps, test_page=test_page)
+    except AppError as exc:
+        raise TopologyError(str(exc)) from None
+    check_setting = HEALTH_CHECK_PATHS.get(balancer)
+    if not test_page and check_setting and not all(check_setting in host_vars(_NAME, hostvars, b) for b in balancers):
+        raise TopologyError(
+            f"tomcat_ha_test_page is false, so no backend serves /health.jsp, the test page that {balancer}'s health "
+            f"checks ask for: set {check_setting} to a page of your application that answers without a session "
+            "(its health path, such as /shop/health)."
+        )
     routes = build_routes("jvm_routes", backends, hostvars, prefix=route_prefix)
     members = balancer_members(backends, hostvars, routes=routes, default_port=http_port)
     peers = cluster_members(backends, hostvars, routes=routes, default_port=cluster_port) if cluster else []
@@ -183,4 +202,9 @@ def topology(
         # give mapped to the backend's inventory name (the probe's and the load's backend_names).
         "served_by_header": served_by_header,
         "backend_names": names,
+        # The operator's applications (the tomcat_apps role deploys them), whether the test page serves the root,
+        # and the classes of the applications' own session attributes that the cluster may replicate.
+        "apps": planned,
+        "test_page": bool(test_page),
+        "session_classes": session_classes(planned),
     }

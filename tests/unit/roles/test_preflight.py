@@ -361,3 +361,110 @@ def test_bad_versions(repo_root, tmp_path, role, value, message):
     rc, output = preflight(repo_root, tmp_path, role, {**extra, f"{role}_version": value})
     assert rc != 0, output
     assert message in output, output
+
+
+FILTER_PLAY = """
+- name: The cluster's session attribute filter
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Run the tomcat role's preflight, keeping its variables
+      ansible.builtin.include_role:
+        name: sessionlab.tomcat_ha.tomcat
+        tasks_from: preflight
+        public: true
+    - name: Keep the filter
+      ansible.builtin.copy:
+        content: "{{ _tomcat_session_class_filter }}"
+        dest: "{out}"
+        mode: "0644"
+"""
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({}, r"^java\.lang\.(?:Integer|String)$"),
+        (
+            {"tomcat_cluster_session_attribute_classes": [r"sessionlab\.shop\.Cart", r"com\.example\..*"]},
+            r"(?:^java\.lang\.(?:Integer|String)$)|(?:sessionlab\.shop\.Cart)|(?:com\.example\..*)",
+        ),
+        ({"tomcat_cluster_session_attribute_class_filter": "", "tomcat_cluster_session_attribute_classes": ["a"]}, ""),
+    ],
+)
+def test_the_session_class_filter_is_the_union_of_the_base_and_the_applications_classes(
+    repo_root, tmp_path, settings, expected
+):
+    out = tmp_path / "filter.txt"
+    (tmp_path / "play.yml").write_text(FILTER_PLAY.replace("{out}", str(out)))
+    extra = {**CLUSTER, **settings, "ansible_python_interpreter": sys.executable}
+    command = [
+        "ansible-playbook",
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        str(tmp_path / "play.yml"),
+        "-e",
+        json.dumps(extra),
+    ]
+    result = run(repo_root, command)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert out.read_text() == expected
+
+
+def test_a_session_class_on_two_lines_is_refused(repo_root, tmp_path):
+    rc, output = preflight(
+        repo_root, tmp_path, "tomcat", {**CLUSTER, "tomcat_cluster_session_attribute_classes": ["a\nb"]}
+    )
+    expect(
+        rc, output, "tomcat: tomcat_cluster_session_attribute_classes must list regular expressions over class names"
+    )
+
+
+@pytest.fixture(scope="module")
+def shop_wars(tmp_path_factory):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "lab" / "apps"))
+    import build  # noqa: PLC0415
+
+    out = tmp_path_factory.mktemp("apps")
+    return {variant: str(build.build(variant, out)) for variant in ("shop", "shop-nondistributable")}
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, None),
+        ({"apps": [{"context": "/shop", "war": "shop", "version": "2", "health_path": "/health"}]}, None),
+        ({"tomcat_apps_dir": "var/lib/apps"}, "tomcat_apps: tomcat_apps_dir must be an absolute path of letters"),
+        ({"tomcat_apps_dir": "/data/webapps/releases"}, "apart from the Host's appBase (/data/webapps), where Tomcat"),
+        ({"tomcat_apps_dir": "/data"}, "apart from the Host's appBase (/data/webapps), where Tomcat"),
+        ({"tomcat_apps_dir": "/srv/apps", "tomcat_app_base": "/srv/apps/webapps"}, "apart from the Host's appBase"),
+        (
+            {"tomcat_apps_health_timeout": 0},
+            "and tomcat_apps_health_timeout positive numbers of seconds (got 120 and 0)",
+        ),
+        (
+            {"apps": [{"context": "/shop", "war": "shop"}], "tomcat_host_auto_deploy": False},
+            "through its Host's autoDeploy, which tomcat_host_auto_deploy turns off: set it to true.",
+        ),
+        ({"apps": [{"context": "/shop", "war": "/nope/shop.war"}]}, "tomcat_apps: shop: /nope/shop.war does not exist"),
+        (
+            {"apps": [{"context": "/shop", "war": "shop-nondistributable"}], "tomcat_apps_cluster": True},
+            "shop-nondistributable.war is not distributable (its WEB-INF/web.xml, or a web fragment it uses, has no",
+        ),
+        ({"apps": [{"context": "/shop", "war": "shop-nondistributable"}]}, None),
+        (
+            {"apps": [{"context": "/", "war": "shop"}], "tomcat_apps_test_page": True},
+            "tomcat_apps: ROOT takes the context / that the test page serves",
+        ),
+        ({"apps": [{"context": "/shop", "url": "https://x.example/s.war"}]}, "has no checksum: add checksum: sha256:"),
+    ],
+)
+def test_tomcat_apps_settings(repo_root, tmp_path, shop_wars, settings, message):
+    settings = dict(settings)
+    apps = settings.pop("apps", [])
+    # "war": "shop" names a WAR built for the test.
+    settings["tomcat_apps_list"] = [{**a, "war": shop_wars.get(a["war"], a["war"])} if "war" in a else a for a in apps]
+    rc, output = preflight(repo_root, tmp_path, "tomcat_apps", settings)
+    expect(rc, output, message)

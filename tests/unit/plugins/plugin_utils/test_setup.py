@@ -122,3 +122,37 @@ def test_every_name_a_balancer_gives_a_backend_maps_to_its_inventory_name():
     assert names["[fd00::2]:8080"] == "b2"
     assert setup()["served_by_header"] == "X-Served-By"
     assert setup(served_by_header="")["served_by_header"] == ""
+
+
+def test_the_applications_are_checked_completed_and_their_session_classes_collected():
+    apps = [{"context": "/shop", "war": "/srv/shop.war", "session_classes": ["sessionlab\\.shop\\.Cart"]}]
+    result = setup(strategy="cluster", apps=apps)
+    assert [(a["name"], a["basename"], a["health_url_path"]) for a in result["apps"]] == [("shop", "shop", "/shop/")]
+    assert result["session_classes"] == ["sessionlab\\.shop\\.Cart"] and result["test_page"] is True
+    assert (setup()["apps"], setup()["session_classes"]) == ([], [])
+
+
+def test_an_application_on_the_test_pages_root_is_refused_until_the_test_page_is_off():
+    apps = [{"context": "/", "war": "/srv/shop.war"}]
+    with pytest.raises(TopologyError, match=r"^tomcat_apps: ROOT takes the context / that the test page serves"):
+        setup(apps=apps)
+    assert setup(apps=apps, test_page=False)["apps"][0]["basename"] == "ROOT"
+    with pytest.raises(TopologyError, match=r"^tomcat_apps: application 1 \(/shop \): context '/shop ' must be /"):
+        setup(apps=[{"context": "/shop ", "war": "/srv/shop.war"}])
+
+
+@pytest.mark.parametrize(
+    ("balancer", "setting"), [("haproxy", "haproxy_balancer_check_path"), ("httpd", "httpd_balancer_health_check_path")]
+)
+def test_without_the_test_page_haproxy_and_httpd_need_a_health_check_page_of_the_application(balancer, setting):
+    with pytest.raises(TopologyError) as caught:
+        setup(balancer=balancer, strategy="sticky", test_page=False)
+    assert str(caught.value) == (
+        f"tomcat_ha_test_page is false, so no backend serves /health.jsp, the test page that {balancer}'s health "
+        f"checks ask for: set {setting} to a page of your application that answers without a session (its health "
+        "path, such as /shop/health)."
+    )
+    hostvars = {**HOSTVARS, "lb": {**HOSTVARS["lb"], setting: "/shop/health"}}
+    assert setup(balancer=balancer, strategy="sticky", test_page=False, hostvars=hostvars)["test_page"] is False
+    # nginx checks no page of its own.
+    assert setup(test_page=False)["test_page"] is False
