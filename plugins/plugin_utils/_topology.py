@@ -91,7 +91,7 @@ def check_int(filter_name, host, var, value, low, high):
     if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise AnsibleFilterError(f"{filter_name}: {var} of {host!r} must be a whole number, got {value!r}")
+        raise AnsibleFilterError(f"{filter_name}: {var} of {host!r} must be an integer, got {value!r}")
     if not low <= value <= high:
         raise AnsibleFilterError(f"{filter_name}: {var} of {host!r} must be between {low} and {high}, got {value!r}")
     return value
@@ -101,7 +101,7 @@ def check_bool(filter_name, host, var, value):
     """A boolean as every reader of it reads it: true/false, yes/no, on/off, 1/0, never y, t or "yes "."""
     result = strict_bool(value)
     if result is None:
-        raise AnsibleFilterError(f"{filter_name}: {var} of {host!r} must be true or false, got {value!r}")
+        raise AnsibleFilterError(f"{filter_name}: {var} of {host!r} must be a boolean, got {value!r}")
     return result
 
 

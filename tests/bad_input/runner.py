@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -58,11 +59,15 @@ def _env(root: Path) -> dict:
     )
 
 
-def _playbook(root: Path, args: list[str], timeout: float) -> tuple[int, str]:
+def _playbook(root: Path, args: list[str], timeout: float, facts: Path | None = None) -> tuple[int, str]:
     command = [str(Path(sys.executable).parent / "ansible-playbook"), *args]
-    proc = subprocess.run(
-        command, cwd=root, env=_env(root), capture_output=True, text=True, timeout=timeout, check=False
-    )
+    env = _env(root)
+    if facts:
+        # The hosts are aliases of localhost: their facts are gathered once and read from the cache after.
+        env.update(
+            ANSIBLE_GATHERING="smart", ANSIBLE_CACHE_PLUGIN="jsonfile", ANSIBLE_CACHE_PLUGIN_CONNECTION=str(facts)
+        )
+    proc = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -171,19 +176,16 @@ def _role_run(root: Path, role: str, cases: list[Case], work: Path, timeout: flo
 # --- site.yml and verify.yml: the first play of each, one run per case, on four aliases of localhost
 
 
-def _first_play(root: Path, playbook: str, work: Path) -> Path:
-    plays = yaml.safe_load((root / "playbooks" / playbook).read_text())
-    play = plays[0]
+def _first_play(root: Path, playbook: str, path: Path) -> Path:
+    """The playbook's first play alone, its vars_files made absolute, written to path."""
+    play = yaml.safe_load((root / "playbooks" / playbook).read_text())[0]
     if "vars_files" in play:
         play["vars_files"] = [str(root / "playbooks" / f) for f in play["vars_files"]]
-    path = work / f"first-play-{playbook}"
     path.write_text(yaml.safe_dump([play], sort_keys=False))
     return path
 
 
 def _site_inventory(case: Case, work: Path) -> dict:
-    (work / "cert.pem").write_text("certificate\n")
-    (work / "key.pem").write_text("key\n")
     common = {
         "ansible_connection": "local",
         "ansible_python_interpreter": sys.executable,
@@ -206,10 +208,11 @@ def _site_inventory(case: Case, work: Path) -> dict:
 
 def _play_run(root: Path, case: Case, work: Path, timeout: float) -> tuple[str | None, str]:
     playbook = "site.yml" if case.entry == "site" else "verify.yml"
-    play = _first_play(root, playbook, work)
-    inventory = work / f"{case.id.replace('/', '_')}.hosts.yml"
+    name = case.id.replace("/", "_")
+    play = _first_play(root, playbook, work / f"{name}.play.yml")
+    inventory = work / f"{name}.hosts.yml"
     inventory.write_text(yaml.safe_dump(_site_inventory(case, work)))
-    rc, output = _playbook(root, ["-i", str(inventory), str(play)], timeout)
+    rc, output = _playbook(root, ["-i", str(inventory), str(play)], timeout, facts=work / "facts")
     failures = _host_results(output)
     if rc == 0:
         return None, "unchanged" if _unchanged(output, ["lb.qyh.com"]) else "changed"
@@ -218,6 +221,17 @@ def _play_run(root: Path, case: Case, work: Path, timeout: float) -> tuple[str |
         message = " ".join(_ERROR.findall(output)) or output[-2000:]
     hosts = ["lb.qyh.com", "backend1.qyh.com", "backend2.qyh.com", "client.qyh.com"]
     return message, "unchanged" if _unchanged(output, hosts) else "changed"
+
+
+def _prime_facts(root: Path, work: Path, timeout: float) -> None:
+    """Gather the aliases' facts once into the cache the play runs read (never written by two runs at once)."""
+    inventory = work / "facts.hosts.yml"
+    inventory.write_text(yaml.safe_dump(_site_inventory(Case("", "site", "", "", "", ""), work)))
+    play = [{"name": "Facts", "hosts": "all", "gather_facts": True, "tasks": []}]
+    (work / "facts.play.yml").write_text(yaml.safe_dump(play))
+    rc, output = _playbook(root, ["-i", str(inventory), str(work / "facts.play.yml")], timeout, facts=work / "facts")
+    if rc != 0:
+        raise RuntimeError(f"could not gather the facts of localhost's aliases:\n{output[-2000:]}")
 
 
 # --- filters: in a Python of their own, with the checkout's collection on its path
@@ -266,24 +280,34 @@ def _filter_run(root: Path, cases: list[Case], timeout: float) -> dict[str, tupl
     return {key: (value, "unchanged") for key, value in json.loads(proc.stdout).items()}
 
 
-def run_cases(root: Path, cases: Iterable[Case] = CASES, timeout: float = 900) -> dict[str, dict]:
-    """{case id: {outcome, message, hosts}} for every case, run against the checkout at root."""
+def run_cases(root: Path, cases: Iterable[Case] = CASES, timeout: float = 900, workers: int | None = None) -> dict:
+    """{case id: {outcome, message, hosts}} for every case, run against the checkout at root.
+
+    The runs are independent (each its own inventory and play), so they go side by side, one per core.
+    """
     cases = list(cases)
     raw: dict[str, tuple[str | None, str]] = {}
     with tempfile.TemporaryDirectory(prefix="bad-input-") as tmp:
         work = Path(tmp)
-        filters = [c for c in cases if c.entry.startswith("filter:")]
-        if filters:
-            raw.update(_filter_run(root, filters, timeout))
+        # The TLS files the balancer's preflight looks for (site and verify cases).
+        (work / "cert.pem").write_text("certificate\n")
+        (work / "key.pem").write_text("key\n")
         roles: dict[str, list[Case]] = {}
         for case in cases:
             if case.entry.startswith("role:"):
                 roles.setdefault(case.entry.split(":", 1)[1], []).append(case)
-        for role, role_cases in roles.items():
-            raw.update(_role_run(root, role, role_cases, work, timeout))
-        for case in cases:
-            if case.entry in ("site", "verify"):
-                raw[case.id] = _play_run(root, case, work, timeout)
+        filters = [c for c in cases if c.entry.startswith("filter:")]
+        plays = [c for c in cases if c.entry in ("site", "verify")]
+        if plays:
+            _prime_facts(root, work, timeout)
+        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
+            jobs = [pool.submit(_role_run, root, role, role_cases, work, timeout) for role, role_cases in roles.items()]
+            if filters:
+                jobs.append(pool.submit(_filter_run, root, filters, timeout))
+            singles = {case.id: pool.submit(_play_run, root, case, work, timeout) for case in plays}
+            for job in jobs:
+                raw.update(job.result())
+            raw.update({key: job.result() for key, job in singles.items()})
     results = {}
     for case in cases:
         message, hosts = raw[case.id]

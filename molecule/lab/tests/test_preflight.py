@@ -19,7 +19,7 @@ CASES = {
     # id: (extra vars, text the failure message must contain)
     "unknown-balancer": (
         {"tomcat_ha_balancer": "apache"},
-        "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got apache)",
+        "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got 'apache')",
     ),
     "unknown-strategy": ({"tomcat_ha_strategy": "magic"}, "tomcat_ha_strategy must be one of"),
     "strategy-not-on-balancer": (

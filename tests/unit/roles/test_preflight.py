@@ -98,9 +98,13 @@ def test_httpd_fail_on_status(repo_root, tmp_path, statuses, refused):
     members = [{"address": "10.0.0.1", "port": 8080, "weight": 1, "route": "t1"}]
     extra = {"httpd_balancer_members": members, "httpd_balancer_fail_on_status": statuses}
     rc, output = preflight(repo_root, tmp_path, "httpd_balancer", extra)
-    expect(
-        rc, output, "httpd_balancer_fail_on_status must be a list of HTTP statuses from 100 to 599" if refused else None
+    # A string is no list (the argument spec would split it at its commas); the statuses are the role's own check.
+    message = (
+        'httpd_balancer_fail_on_status must be a list (got "503")'
+        if isinstance(statuses, str)
+        else "httpd_balancer_fail_on_status must be a list of HTTP statuses from 100 to 599"
     )
+    expect(rc, output, message if refused else None)
 
 
 @pytest.mark.parametrize(
@@ -144,6 +148,8 @@ def test_session_app_context_and_base(repo_root, tmp_path, settings, refused):
 
 
 KEY = "0123456789abcdef" * 4
+# StaticMember uniqueIds as Tomcat reads them: 16 bytes.
+UNIQUE_IDS = ["{" + ",".join([str(n)] * 16) + "}" for n in (1, 2)]
 # What site.yml passes besides the cluster: the balancers' addresses for the firewall.
 FIREWALL = {"tomcat_firewall_http_sources": ["10.0.0.9"]}
 CLUSTER = {
@@ -151,8 +157,8 @@ CLUSTER = {
     "tomcat_cluster_enabled": True,
     "tomcat_cluster_encryption_key": KEY,
     "tomcat_cluster_members": [
-        {"host": "localhost", "address": "10.0.0.1", "port": 4000, "unique_id": "{1}", "route": "tomcat1"},
-        {"host": "backend2", "address": "10.0.0.2", "port": 4000, "unique_id": "{2}", "route": "tomcat2"},
+        {"host": "localhost", "address": "10.0.0.1", "port": 4000, "unique_id": UNIQUE_IDS[0], "route": "tomcat1"},
+        {"host": "backend2", "address": "10.0.0.2", "port": 4000, "unique_id": UNIQUE_IDS[1], "route": "tomcat2"},
     ],
 }
 
@@ -201,16 +207,21 @@ def test_tomcat_cluster_settings(repo_root, tmp_path, settings, message):
         ({}, None),
         ({"tomcat_firewall_http_sources": ["10.0.0.0/8", "fd00::/64", "fd00::9"]}, None),
         ({"tomcat_firewall_http_sources": [], "tomcat_firewall_admin_sources": ["192.0.2.0/24"]}, None),
-        ({"tomcat_firewall_http_sources": []}, "at least one in all"),
+        ({"tomcat_firewall_http_sources": []}, "at least one IP address or network in all"),
         ({"tomcat_firewall_http_sources": ["10.0.0.1; flush ruleset"]}, "must\nlist IP addresses or networks"),
         ({"tomcat_firewall_admin_sources": ["lb.example.com"]}, "list IP addresses or networks such as 10.0.0.5"),
-        ({"tomcat_firewall_http_sources": "10.0.0.1"}, "list IP addresses or networks such as 10.0.0.5"),
+        ({"tomcat_firewall_http_sources": "10.0.0.1"}, 'tomcat_firewall_http_sources must be a list (got "10.0.0.1")'),
         ({"tomcat_firewall_http_sources": [], "tomcat_firewall_enabled": False}, None),
-        ({"tomcat_firewall_nft_table": "inet filter"}, "list IP addresses or networks such as 10.0.0.5"),
+        ({"tomcat_firewall_nft_table": "inet filter"}, "tomcat_firewall_nft_table must be a plain word"),
         ({"tomcat_http_address": "[fd00::1]"}, None),
-        ({"tomcat_http_address": "10.0.0.1 8081"}, "tomcat_http_address must be a host name or an IP address"),
+        ({"tomcat_http_address": "10.0.0.1 8081"}, "tomcat_http_address must be an IP address of this host"),
+        ({"tomcat_http_address": "fd00::1"}, None),
+        ({"tomcat_http_address": "127.0.0.1"}, "binds loopback only, where no balancer"),
+        ({"tomcat_http_address": "127.0.0.1", "tomcat_firewall_http_sources": ["127.0.0.1"]}, None),
         ({"tomcat_remote_ip_internal_proxies": ["10.0.0.9", "fd00::9"]}, None),
-        ({"tomcat_remote_ip_internal_proxies": ["10.0.0.0/8"]}, "a list of IP addresses without prefix lengths"),
+        ({"tomcat_remote_ip_internal_proxies": ["10.0.0.0/8"]}, "must list IP addresses without prefix lengths"),
+        ({"tomcat_firewall_admin_sources": ["::/0"]}, "let everyone (0.0.0.0/0 or ::/0) reach Tomcat's connector"),
+        ({"tomcat_firewall_admin_sources": ["::/0"], "tomcat_firewall_allow_any_source": True}, None),
     ],
 )
 def test_tomcat_firewall_and_connector_settings(repo_root, tmp_path, settings, message):
@@ -280,6 +291,9 @@ def test_balancer_tls_settings(repo_root, tmp_path, role, settings, message):
     extra = {f"{role}_members": members, **{f"{role}_{k}": v for k, v in tls.items()}}
     if role == "httpd_balancer" and "server_name" not in settings:
         extra["httpd_balancer_server_name"] = "lb.example.com"
+    # httpd's ServerName takes one name, with or without the redirect (ServerAlias would take more).
+    if role == "httpd_balancer" and settings.get("server_name") == "lb lb2":
+        message = "httpd_balancer_server_name must be one host name"
     rc, output = preflight(repo_root, tmp_path, role, extra)
     expect(rc, output, message)
 
@@ -295,10 +309,12 @@ HAPROXY_MEMBERS = [
     [
         ({}, None),
         ({"check_interval": "500ms", "timeout_server": "2s", "retry_on": ["conn-failure"], "retry_methods": []}, None),
-        ({"check_interval": "fast"}, "an HAProxy time such as 500ms or 5s"),
-        ({"timeout_server": "2 s"}, "an HAProxy time such as 500ms or 5s"),
+        ({"check_interval": "fast"}, '{"haproxy_balancer_check_interval": "fast"}: every timeout'),
+        ({"timeout_server": "2 s"}, '{"haproxy_balancer_timeout_server": "2 s"}: every timeout'),
+        ({"timeout_server": "30"}, "a number alone is milliseconds to HAProxy, and 0 means no timeout at all"),
+        ({"timeout_client": "0s"}, "a number alone is milliseconds to HAProxy, and 0 means no timeout at all"),
         ({"retry_on": ["conn-failure", "all-retryable-errors"]}, "haproxy_balancer_retry_on a list of conn-failure"),
-        ({"retry_on": "conn-failure"}, "haproxy_balancer_retry_on a list of conn-failure"),
+        ({"retry_on": "conn-failure"}, 'haproxy_balancer_retry_on must be a list (got "conn-failure")'),
         ({"retry_methods": ["get"]}, "a list of HTTP methods in capitals"),
         ({"check_fall": 0}, "check_fall and check_rise whole numbers from 1"),
         ({"check_path": "/health.jsp x"}, "an absolute path without spaces or quotes"),

@@ -83,7 +83,7 @@ def test_every_strategy_is_offered_somewhere():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"balancer": "apache"}, "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got apache)"),
+        ({"balancer": "apache"}, "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got 'apache')"),
         ({"strategy": "magic"}, "tomcat_ha_strategy must be one of none, ip_hash"),
         (
             {"balancer": "httpd", "strategy": "ip_hash"},
