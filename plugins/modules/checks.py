@@ -29,9 +29,10 @@ description:
     validation converts a value for itself, while a role's templates and C(| bool) read the variable as it was given:
     a boolean must be V(true)/V(false), V(yes)/V(no), V(on)/V(off) or V(1)/V(0) (not V(y), V(t) or V("yes "), which
     the spec reads as true and the C(bool) filter as false), an C(int) an integer or its ASCII digits (not V(8080.0),
-    V(true) or a value with a newline after its digits), a C(float) a finite number or its decimal digits, a C(list) a list, a C(str) not a list,
-    a mapping or a boolean; V(null) only where the spec's default is null. Lists of dictionaries are read element by
-    element, key by key, as their C(options) say. A setting whose role default takes another variable
+    V(true) or a value with a newline after its digits), a C(float) a finite number or its decimal digits, a C(list) a
+    list, a C(str) not a list, a mapping or a boolean; V(null) only where the spec's default is null. Lists of
+    dictionaries are read element by element, key by key, as their C(options) say. A setting whose role default takes
+    another variable
     (V({{ tomcat_ha_samples | default(10\) }})) is named with that variable too.
   - The roles of this collection check their settings with it, before any change.
   - It never changes anything and runs in check mode too.

@@ -139,7 +139,8 @@ def _role_run(root: Path, role: str, cases: list[Case], work: Path, timeout: flo
             "ansible_python_interpreter": sys.executable,
             "lab_hosts_group": f"group_{name}",
             **BASE.get(role, {}),
-            **case.settings,
+            # {work}: the runner's directory, where the TLS files a case names are.
+            **json.loads(json.dumps(case.settings).replace("{work}", str(work))),
         }
         hosts[name] = variables
         groups[f"group_{name}"] = {"hosts": {name: None}}
