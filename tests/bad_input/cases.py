@@ -133,6 +133,26 @@ def filt(kind, entry, slug, var, value, says, later=None, shows=None, host="b1",
     )
 
 
+def _tls_cases(name):
+    """The TLS settings a balancer role (nginx_balancer or httpd_balancer) refuses, with TLS on."""
+    tls = TLS_FILES[name]
+    # nginx takes several server names, and wants one only for the redirect; httpd's ServerName is always one.
+    names = "must then be one host name" if name == "nginx_balancer" else "must be one host name"
+    return [
+        role("injection", name, "tls-key-relative", f"{name}_tls_certificate_key", "balancer.key",
+             "absolute paths without spaces, quotes or ';'", **tls),
+        role("injection", name, "tls-certificate-include", f"{name}_tls_certificate", "{work}/cert.pem; include /tmp/x",
+             "absolute paths without spaces, quotes or ';'", shows="include /tmp/x", **tls),
+        role("types", name, "tls-port-on-http-port", f"{name}_tls_listen_port", 80, "must be a port in 1-65535 other than",
+             shows="got 80 and 80", **tls),
+        role("types", name, "hsts-unit", f"{name}_tls_hsts_max_age", "1y",
+             "is of type str and we were unable to convert to int", **tls),
+        role("injection", name, "server-name-two", f"{name}_server_name", "lb lb2", names, **tls),
+        role("green", name, "tls-certificate-missing", f"{name}_tls_certificate", "{work}/missing.pem", "missing on",
+             shows="/missing.pem", **tls),
+    ]  # fmt: skip
+
+
 STRICT_BOOL = "must be true or false"
 
 # fmt: off
@@ -497,6 +517,8 @@ CASES = [
     role("injection", "haproxy_balancer", "member-include", "haproxy_balancer_members",
          [{"address": "10.0.0.1; include /tmp/x", "port": 8080, "route": "t1"}], "an IPv6 address in brackets, nothing else",
          shows="include /tmp/x"),
+    role("types", "nginx_balancer", "member-weight-zero", "nginx_balancer_members",
+         [{"address": "10.0.0.1", "port": 8080, "weight": 0}], "a weight from 1", later="nginx -t", shows='"weight": 0'),
     role("types", "nginx_balancer", "next-upstream-tries-negative", "nginx_balancer_proxy_next_upstream_tries", -1,
          "must be a whole number, 0 for every server"),
     role("types", "nginx_balancer", "next-upstream-tries-word", "nginx_balancer_proxy_next_upstream_tries", "two",
@@ -617,32 +639,8 @@ CASES = [
     role("types", "jdk", "version-8", "jdk_version", 8, "must be a whole major version, 11 or newer", shows="got 8"),
     role("types", "tomcat", "version-word", "tomcat_version", "ten", "is of type str and we were unable to convert to int"),
     role("types", "tomcat", "version-9", "tomcat_version", 9, "must be a major version, 10 or newer", shows="got 9"),
-    role("injection", "nginx_balancer", "tls-key-relative", "nginx_balancer_tls_certificate_key", "balancer.key",
-         "absolute paths without spaces, quotes or ';'", **TLS_FILES["nginx_balancer"]),
-    role("injection", "nginx_balancer", "tls-certificate-include", "nginx_balancer_tls_certificate",
-         "{work}/cert.pem; include /tmp/x", "absolute paths without spaces, quotes or ';'", shows="include /tmp/x",
-         **TLS_FILES["nginx_balancer"]),
-    role("types", "nginx_balancer", "tls-port-on-http-port", "nginx_balancer_tls_listen_port", 80,
-         "must be a port in 1-65535 other than", shows="got 80 and 80", **TLS_FILES["nginx_balancer"]),
-    role("types", "nginx_balancer", "hsts-unit", "nginx_balancer_tls_hsts_max_age", "1y",
-         "is of type str and we were unable to convert to int", **TLS_FILES["nginx_balancer"]),
-    role("injection", "nginx_balancer", "redirect-two-names", "nginx_balancer_server_name", "lb lb2",
-         "must then be one host name", **TLS_FILES["nginx_balancer"]),
-    role("green", "nginx_balancer", "tls-certificate-missing", "nginx_balancer_tls_certificate", "{work}/missing.pem",
-         "missing on", shows="/missing.pem", **TLS_FILES["nginx_balancer"]),
-    role("injection", "httpd_balancer", "tls-key-relative", "httpd_balancer_tls_certificate_key", "balancer.key",
-         "absolute paths without spaces, quotes or ';'", **TLS_FILES["httpd_balancer"]),
-    role("injection", "httpd_balancer", "tls-certificate-include", "httpd_balancer_tls_certificate",
-         "{work}/cert.pem; include /tmp/x", "absolute paths without spaces, quotes or ';'", shows="include /tmp/x",
-         **TLS_FILES["httpd_balancer"]),
-    role("types", "httpd_balancer", "tls-port-on-http-port", "httpd_balancer_tls_listen_port", 80,
-         "must be a port in 1-65535 other than", shows="got 80 and 80", **TLS_FILES["httpd_balancer"]),
-    role("types", "httpd_balancer", "hsts-unit", "httpd_balancer_tls_hsts_max_age", "1y",
-         "is of type str and we were unable to convert to int", **TLS_FILES["httpd_balancer"]),
-    role("injection", "httpd_balancer", "server-name-two", "httpd_balancer_server_name", "lb lb2",
-         "must be one host name", **TLS_FILES["httpd_balancer"]),
-    role("green", "httpd_balancer", "tls-certificate-missing", "httpd_balancer_tls_certificate", "{work}/missing.pem",
-         "missing on", shows="/missing.pem", **TLS_FILES["httpd_balancer"]),
+    # The same TLS settings, refused the same way by both balancers that terminate TLS.
+    *(case for balancer in ("nginx_balancer", "httpd_balancer") for case in _tls_cases(balancer)),
 ]
 # fmt: on
 
