@@ -190,3 +190,19 @@ def test_tls_when_on_redirects_plain_http_and_is_verified_against_the_lab_ca():
     assert re.search(r"^strict-transport-security: max-age=300\s*$", secure, re.I | re.M), secure
     # Without the lab's CA the certificate is not trusted.
     assert client.run(f"curl -fsS -o /dev/null {balancer_url('session.jsp')}").rc == 60
+
+
+def test_tomcat_starts_only_after_its_firewall_table(backends):
+    """Tomcat's unit has the role's drop-in: after the table's unit, and no start while the table is missing."""
+    for name, h in backends.items():
+        after = h.check_output(f"systemctl show -p After --value {TOMCAT}.service")
+        assert "tomcat-ha-firewall.service" in after.split(), (name, after)
+        pre = h.check_output(f"systemctl show -p ExecStartPre --value {TOMCAT}.service")
+        assert "nft list table inet tomcat_ha" in pre, (name, pre)
+
+
+def test_no_dated_copy_of_server_xml_keeps_a_key(backends):
+    """The rollout's dated copies lose the cluster key once it is over: only the live (and staged) file keeps it."""
+    for name, h in backends.items():
+        copies = h.run(f"grep -l 'encryptionKey=\"[0-9A-Fa-f]' /etc/{TOMCAT}/server.xml.*~")
+        assert copies.stdout.strip() == "", (name, copies.stdout)

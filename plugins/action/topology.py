@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 from ansible.plugins.action import ActionBase
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._settings import type_problem
 from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._setup import TopologyError, topology
 
 # Each option but strategies defaults to the collection's variable of that name when it is set (the inventory or
@@ -46,9 +47,16 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         given = self._task.args
-        for option, (var, _kind, default) in VARIABLES.items():
+        for option, (var, kind, default) in VARIABLES.items():
+            name = option
             if given.get(option) is None:
+                name = var
                 given[option] = self._templar.template(task_vars[var]) if var in task_vars else default
+            # Read as strictly as the roles read their settings, and named as the user set it.
+            problem = type_problem(kind, given[option])
+            if problem:
+                result.update(failed=True, msg=f"{name} {problem}.")
+                return result
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         try:
             setup = topology(

@@ -98,6 +98,11 @@ def check_cluster_address(filter_name, host, source, value):
         )
     if not isinstance(value, str):
         raise AnsibleFilterError(f"{filter_name}: {source} of {host!r} must be an IP address string, got {value!r}")
+    if "%" in value:
+        raise AnsibleFilterError(
+            f"{filter_name}: {source} of {host!r} is {value!r}, an IPv6 address with a zone ID (after '%'), which "
+            "server.xml would take as it is: set the host's private address, without a zone ID"
+        )
     try:
         address = ipaddress.ip_address(value.strip())
     except ValueError as exc:

@@ -35,6 +35,48 @@ STRATEGY_KEYS = frozenset(("description", "cluster", *BALANCER_SETTINGS.values()
 # health.jsp unless the operator names another.
 HEALTH_CHECK_PATHS = {"haproxy": "haproxy_balancer_check_path", "httpd": "httpd_balancer_health_check_path"}
 _NAME = "topology"
+# What site.yml computes and hands the roles (playbooks/site.yml), and where it takes each from. A role's own
+# variables outrank the inventory, so a value the inventory (or -e) sets for one of these would be silently replaced:
+# the run is refused instead, with what to set. tomcat_jvm_route and tomcat_http_port are not here: the setup reads
+# them from each backend, so the inventory's are honoured.
+COMPUTED = {
+    # variable: (where site.yml takes it from, what to set instead)
+    "session_app_cookie_secure": ("from tomcat_ha_tls and tomcat_ha_tls_redirect", "set those"),
+    "tomcat_http_address": ("from balancer_member_address, the address the balancers use", "set that on the backend"),
+    "tomcat_firewall_http_sources": (
+        "from the balancers' addresses",
+        "list other sources in tomcat_firewall_admin_sources",
+    ),
+    "tomcat_firewall_cluster_sources": ("from the backends' own addresses (their facts)", "leave them to site.yml"),
+    "tomcat_remote_ip_internal_proxies": (
+        "from the balancers' addresses, the proxies Tomcat is behind",
+        "leave them to site.yml",
+    ),
+    "tomcat_cluster_enabled": ("from tomcat_ha_strategy", "choose a strategy with a cluster, or one without"),
+    "tomcat_cluster_members": (
+        "from the backends",
+        "set tomcat_cluster_address and tomcat_cluster_receiver_port on each backend",
+    ),
+    "tomcat_cluster_jvm_route_binder": ("from tomcat_ha_strategy (on behind a sticky balancer)", "choose the strategy"),
+    "balancer_type": ("from tomcat_ha_balancer", "set that"),
+    "balancer_method": ("from tomcat_ha_strategy", "choose the strategy"),
+    "balancer_members": (
+        "from the backends",
+        "set balancer_member_address, tomcat_http_port, balancer_member_weight, _down or _backup on each backend",
+    ),
+    "balancer_tls_enabled": ("from tomcat_ha_tls", "set that"),
+    "balancer_tls_certificate": ("from tomcat_ha_tls_certificate", "set that"),
+    "balancer_tls_certificate_key": ("from tomcat_ha_tls_certificate_key", "set that"),
+    "balancer_tls_redirect": ("from tomcat_ha_tls_redirect", "set that"),
+    "balancer_tls_hsts_max_age": ("from tomcat_ha_tls_hsts_max_age", "set that"),
+    "balancer_cookie_secure": ("from tomcat_ha_tls and tomcat_ha_tls_redirect", "set those"),
+    "balancer_served_by_header": ("from tomcat_ha_served_by_header", "set that"),
+    "balancer_backend_answer_hold": ("from the backends' replication settings", "leave it to site.yml"),
+}
+# Where only the host itself could connect: a balancer on another host never reaches a member there.
+_LOOPBACK = re.compile(r"localhost(\.localdomain)?|127(\.[0-9]{1,3}){3}|\[::1\]", re.IGNORECASE)
+_ROUTE_PREFIX = re.compile(r"[A-Za-z0-9_-]*")
+_HEADER = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)?")
 
 
 class TopologyError(ValueError):
@@ -56,6 +98,53 @@ def check_strategies(strategies):
             raise TopologyError(f"strategy {name!r} must have exactly the keys {', '.join(sorted(STRATEGY_KEYS))}")
         if not isinstance(entry["cluster"], bool):
             raise TopologyError(f"strategy {name!r}: cluster must be true or false, got {entry['cluster']!r}")
+
+
+def _check_settings(
+    strategies, balancer, strategy, backends_group, route_prefix, http_port, cluster_port, served_by_header
+):
+    """The collection's settings, each refused with its variable's name and value."""
+    check_strategies(strategies)
+    if balancer not in BALANCER_SETTINGS:
+        raise TopologyError(f"tomcat_ha_balancer must be one of {', '.join(BALANCER_SETTINGS)} (got {balancer!r})")
+    if strategy not in strategies:
+        raise TopologyError(f"tomcat_ha_strategy must be one of {', '.join(strategies)} (got {strategy!r})")
+    for var, port in (("tomcat_ha_http_port", http_port), ("tomcat_ha_cluster_port", cluster_port)):
+        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+            raise TopologyError(f"{var} must be a port in 1-65535 (got {port!r})")
+    if not isinstance(route_prefix, str) or not _ROUTE_PREFIX.fullmatch(route_prefix):
+        raise TopologyError(
+            f"tomcat_ha_route_prefix may only contain A-Z, a-z, 0-9, '_' and '-', since every route begins with it "
+            f"(got {route_prefix!r}): '.' splits the session ID, ';', ',' and spaces break the cookie"
+        )
+    if not isinstance(served_by_header, str) or not _HEADER.fullmatch(served_by_header):
+        raise TopologyError(
+            f"tomcat_ha_served_by_header must be a header name of letters, digits and '-', or '' for none "
+            f"(got {served_by_header!r})"
+        )
+    if not isinstance(backends_group, str) or not backends_group:
+        raise TopologyError(f"tomcat_ha_backends_group must be the name of an inventory group (got {backends_group!r})")
+
+
+def _check_inventory(hostvars, hosts):
+    """Refuse what site.yml computes but the inventory (or -e) sets, and a balancer member only its host reaches."""
+    for var, (source, instead) in COMPUTED.items():
+        setters = [h for h in hosts if host_vars(_NAME, hostvars, h).get(var) is not None]
+        if setters:
+            raise TopologyError(
+                f"{var} is set for {', '.join(setters)}, but site.yml sets it itself, {source}, and would replace that "
+                f"value: {instead}, and remove {var} from the inventory and -e."
+            )
+
+
+def _check_reachable(members, balancers):
+    """A member on loopback is reached only from its own host: refused unless that host is the balancer."""
+    for m in members:
+        if _LOOPBACK.fullmatch(str(m["address"])) and m["host"] not in balancers:
+            raise TopologyError(
+                f"balancer_member_address of {m['host']!r} is {m['address']!r}, a loopback address only that host "
+                f"reaches, and the balancer ({', '.join(balancers)}) runs elsewhere: set the address the balancer uses"
+            )
 
 
 def _addresses(hostvars, hosts):
@@ -101,11 +190,9 @@ def topology(
     apps are the operator's applications (checked as data; the tomcat_apps role reads their WARs), test_page
     whether the test page serves the site's root.
     """
-    check_strategies(strategies)
-    if balancer not in BALANCER_SETTINGS:
-        raise TopologyError(f"tomcat_ha_balancer must be one of {', '.join(BALANCER_SETTINGS)} (got {balancer})")
-    if strategy not in strategies:
-        raise TopologyError(f"tomcat_ha_strategy must be one of {', '.join(strategies)} (got {strategy})")
+    _check_settings(
+        strategies, balancer, strategy, backends_group, route_prefix, http_port, cluster_port, served_by_header
+    )
     choices = offered(strategies, balancer)
     if strategy not in choices:
         raise TopologyError(
@@ -124,7 +211,7 @@ def topology(
         need = f"at least two: strategy {strategy} runs a cluster" if cluster else "at least one"
         raise TopologyError(
             f"the inventory needs a '{balancers_group}' group with the balancer and a '{backends_group}' group "
-            f"with the Tomcat hosts ({need})."
+            f"(tomcat_ha_backends_group) with the Tomcat hosts ({need})."
         )
     if firewall and play_hosts is not None:
         missing = [h for h in balancers + backends if h not in play_hosts]
@@ -145,8 +232,10 @@ def topology(
             f"checks ask for: set {check_setting} to a page of your application that answers without a session "
             "(its health path, such as /shop/health)."
         )
+    _check_inventory(hostvars, balancers + backends)
     routes = build_routes("jvm_routes", backends, hostvars, prefix=route_prefix)
     members = balancer_members(backends, hostvars, routes=routes, default_port=http_port)
+    _check_reachable(members, balancers)
     peers = cluster_members(backends, hostvars, routes=routes, default_port=cluster_port) if cluster else []
     setting = entry[BALANCER_SETTINGS[balancer]]
     balancer_addresses = _addresses(hostvars, balancers)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._settings import strict_bool
 
 # fullmatch, not match with "$": "$" also matches before a trailing newline.
 ROUTE_RE = re.compile(r"[A-Za-z0-9_-]+")
@@ -87,8 +87,8 @@ def claim_endpoint(filter_name, endpoints, host, address, port, clash):
 
 
 def check_int(filter_name, host, var, value, low, high):
-    """An int in low..high; digit strings (from -e or INI inventories) are accepted."""
-    if isinstance(value, str) and value.strip().isdigit():
+    """An int in low..high; a string of ASCII digits (from -e or INI inventories) is taken too, nothing else."""
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise AnsibleFilterError(f"{filter_name}: {var} of {host!r} must be an integer, got {value!r}")
@@ -98,12 +98,11 @@ def check_int(filter_name, host, var, value, low, high):
 
 
 def check_bool(filter_name, host, var, value):
-    try:
-        return boolean(value, strict=True)
-    except TypeError as exc:
-        raise AnsibleFilterError(
-            f"{filter_name}: {var} of {host!r} must be a boolean, got {value!r}", orig_exc=exc
-        ) from exc
+    """A boolean as every reader of it reads it: true/false, yes/no, on/off, 1/0, never y, t or "yes "."""
+    result = strict_bool(value)
+    if result is None:
+        raise AnsibleFilterError(f"{filter_name}: {var} of {host!r} must be a boolean, got {value!r}")
+    return result
 
 
 def build_routes(filter_name, backends, hostvars, prefix="tomcat", override_var="tomcat_jvm_route"):

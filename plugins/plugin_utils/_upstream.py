@@ -27,9 +27,8 @@ def _member_address_port(filter_name, member, label):
             f"{filter_name}: address of member {label!r} must be a host name or address, got {address!r}"
         )
     port = member.get("port")
+    # check_int takes an int or its ASCII digits alone, as the template writes it.
     check_int(filter_name, label, "port", port, 1, 65535)
-    if isinstance(port, str) and not port.isdigit():  # the template writes it as it is
-        raise AnsibleFilterError(f"{filter_name}: port of {label!r} must be digits only, got {port!r}")
     return f"{address}:{port}"
 
 

@@ -1,6 +1,7 @@
 """Bad input stops site.yml in its preflight play, with one clear message, before anything changes.
 
-Runs the real site.yml against the bare lab hosts (this scenario installs no roles), once per check.
+Runs the real site.yml (and verify.yml) against the bare lab hosts (this scenario installs no roles), once per
+kind of refusal; every bad value's own case runs on localhost (tests/unit/test_bad_input.py).
 """
 
 from __future__ import annotations
@@ -15,123 +16,49 @@ import yaml
 from lab.hosts import INVENTORY, lab_hosts, write_inventory
 from tests.lab_checks import TOMCAT, run_playbook
 
+# The table of bad values (tests/bad_input/cases.py, over 200) runs on localhost in make unit, every case at its
+# entry: a role's preflight, the first play of site.yml or verify.yml. Here, one of each kind of refusal runs the
+# real playbooks against the bare lab hosts, over the lab's connection, and checks that nothing was installed.
 CASES = {
     # id: (extra vars, text the failure message must contain)
+    # The topology action, first in site.yml: a collection setting.
     "unknown-balancer": (
         {"tomcat_ha_balancer": "apache"},
-        "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got apache)",
+        "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got 'apache')",
     ),
-    "unknown-strategy": ({"tomcat_ha_strategy": "magic"}, "tomcat_ha_strategy must be one of"),
-    "strategy-not-on-balancer": (
-        {"tomcat_ha_balancer": "httpd", "tomcat_ha_strategy": "ip_hash"},
-        "strategy ip_hash is not offered on httpd",
+    # The topology action: a setting site.yml computes, set from outside, would be silently replaced.
+    "computed-setting": (
+        {"tomcat_firewall_http_sources": ["192.0.2.50"]},
+        "tomcat_firewall_http_sources is set for lb.qyh.com, backend1.qyh.com, backend2.qyh.com, but site.yml sets it"
+        " itself, from the balancers' addresses",
     ),
-    "hosts-group-missing": ({"lab_hosts_group": "nosuch"}, "lab_hosts: no address for group nosuch"),
-    "jdk-version": (
-        {"jdk_version": "seventeen"},
-        "argument 'jdk_version' is of type str and we were unable to convert to int",
+    # A backend role's preflight, on every backend (any_errors_fatal): a boolean the roles would read as false.
+    "strict-boolean": (
+        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_encryption_enabled": "y"},
+        'tomcat: tomcat_cluster_encryption_enabled must be true or false (got "y", which the argument spec reads as'
+        " true but Ansible's bool filter as false)",
     ),
-    "app-base-relative": (
-        {"session_app_base": "data/webapps"},
-        "session_app: session_app_base must be an absolute path",
-    ),
-    "tomcat-port": ({"tomcat_http_port": 70000}, "tomcat_http_port of 'backend1.qyh.com' must be between 1 and 65535"),
-    "duplicate-routes": ({"tomcat_jvm_route": "same"}, "jvm_routes"),
-    "route-with-dot": ({"tomcat_jvm_route": "tomcat.1"}, "tomcat.1"),
-    "cluster-manager": (
-        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_manager": "replicated"},
-        "value of tomcat_cluster_manager must be one of: delta, backup, got: replicated",
-    ),
-    "send-options": (
-        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_channel_send_options": "99"},
-        "tomcat_cluster_channel_send_options a Tribes option number",
-    ),
-    "multicast-address": (
-        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_mcast_address": "10.1.2.3"},
-        "tomcat: tomcat_cluster_mcast_address 10.1.2.3:44664 is not a usable multicast group",
-    ),
-    "receiver-auto": ({"tomcat_ha_strategy": "cluster", "tomcat_cluster_address": "auto"}, "auto"),
-    "receiver-loopback": ({"tomcat_ha_strategy": "cluster", "tomcat_cluster_address": "127.0.0.1"}, "127.0.0.1"),
-    "nginx-method": (
-        {"nginx_balancer_method": "least_conn"},
-        "value of nginx_balancer_method must be one of: round_robin, ip_hash, hash_cookie, route, got: least_conn",
-    ),
-    "httpd-sticky": (
-        {"tomcat_ha_balancer": "httpd", "httpd_balancer_sticky": "cookie"},
-        "value of httpd_balancer_sticky must be one of: routeid_cookie, jsessionid, none, got: cookie",
-    ),
+    # The balancer role's preflight, on the balancer, after the backends' passed: HAProxy's milliseconds.
     "haproxy-timeout": (
-        {"tomcat_ha_balancer": "haproxy", "haproxy_balancer_timeout_server": "2 s"},
-        "an HAProxy time such as 500ms or 5s",
+        {"tomcat_ha_balancer": "haproxy", "haproxy_balancer_timeout_server": "30"},
+        'haproxy_balancer: {"haproxy_balancer_timeout_server": "30"}: every timeout and the check interval must be an'
+        " HAProxy time above 0 with its unit",
     ),
-    "answer-timeout-below-sync-hold": (
-        {"tomcat_ha_balancer": "haproxy", "tomcat_ha_strategy": "cluster", "haproxy_balancer_timeout_server": "3s"},
-        "haproxy_balancer: haproxy_balancer_timeout_server is 3s (3.0 s), but a backend can hold an answer for up to"
-        " 5 s",
-    ),
-    "haproxy-tls": (
-        {"tomcat_ha_balancer": "haproxy", "tomcat_ha_tls": True},
-        "tomcat_ha_tls is offered on nginx and httpd, not on haproxy",
-    ),
-    "httpd-loadfactor": ({"tomcat_ha_balancer": "httpd", "balancer_member_weight": 101}, "101"),
-    "balancer-state": (
-        {"nginx_balancer_state": "running"},
-        "value of nginx_balancer_state must be one of: present, configured, absent, got: running",
-    ),
-    "farm-deployer": (
-        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_farm_deployer_enabled": True},
-        "tomcat: tomcat_cluster_farm_deployer_enabled is no longer supported: FarmWarDeployer cannot work",
-    ),
-    "route-newline": ({"tomcat_jvm_route": "tomcat1\n"}, "may only contain A-Z, a-z, 0-9"),
-    "cluster-key-short": (
-        {"tomcat_ha_strategy": "cluster", "tomcat_cluster_encryption_key": "0123abcd"},
-        "tomcat: tomcat_cluster_encryption_key must be 32, 48 or 64 hex digits",
-    ),
-    "firewall-source": (
-        {"tomcat_firewall_admin_sources": ["10.0.0.0/8; flush ruleset"]},
-        "tomcat: with tomcat_firewall_enabled, tomcat_firewall_http_sources (the balancers)",
-    ),
-    "route-prefix-dot": (
-        {"tomcat_ha_route_prefix": "tom.cat"},
-        "route 'tom.cat1' of 'backend1.qyh.com' may only contain",
+    # The name resolution role, on every host: a line /etc/hosts would take as it is.
+    "hosts-address": (
+        {"lab_hosts_address": "10.0.0.1 evil.example"},
+        "lab_hosts: lab_hosts_address must be an IP address, which /etc/hosts takes as it is",
     ),
 }
 
 
 # verify.yml checks its own settings in its first play, before it probes, loads or faults anything.
 VERIFY_CASES = {
-    "unknown-fault": (
-        {"tomcat_ha_fault": "meteor"},
-        "value of verification_fault must be one of: stop, kill, freeze, partition, restart, got: meteor",
-    ),
-    "too-many-users": ({"tomcat_ha_load_users": 501}, "verify: tomcat_ha_load_users must be 1 to 500"),
-    "no-users": ({"tomcat_ha_load_users": 0}, "verify: tomcat_ha_load_users must be 1 to 500"),
-    "rate-too-high": (
-        {"tomcat_ha_load_rate": 5000},
-        "at most 2000 requests per second, at most 100 per user (got 20 users at 5000).",
-    ),
-    "rate-per-user": (
-        {"tomcat_ha_load_users": 2, "tomcat_ha_load_rate": 500},
-        "at most 100 per user (got 2 users at 500).",
-    ),
-    "duration-short": (
-        {"tomcat_ha_fault": "stop", "tomcat_ha_load_duration": 10},
-        "verify: tomcat_ha_load_duration (10 s) must cover the lead-in (4 s, at least 1), the fault (15 s), "
-        "the rejoin (120 s) and the tail (4 s): at least 143 s",
-    ),
-    "duration-restart": (
-        {"tomcat_ha_fault": "restart", "tomcat_ha_load_duration": 30},
-        "the fault (0 s), the rejoin (240 s) and the tail (4 s): at least 248 s",
-    ),
-    "unknown-strategy": ({"tomcat_ha_strategy": "magic"}, "tomcat_ha_strategy must be one of none, ip_hash"),
-    # A string of name=value pairs is a mapping to Ansible, as to the probe; a list is not.
-    "cookies-not-a-mapping": (
-        {"tomcat_ha_probe_cookies": ["JSESSIONID", "ABC"]},
-        "argument 'verification_probe_cookies' is of type list and we were unable to convert to dict",
-    ),
-    "probe-host-unknown": (
-        {"tomcat_ha_probe_host": "clinet.qyh.com"},
-        "verify: tomcat_ha_probe_host (verification_probe_host) must be a host of the inventory",
+    "load-timeout": ({"tomcat_ha_load_timeout": 0}, "verify: tomcat_ha_load_timeout must be more than 0 seconds"),
+    # The lab's inventory marks its hosts (tomcat_ha_lab); unmarked hosts are not faulted without a confirmation.
+    "not-a-lab": (
+        {"tomcat_ha_lab": False},
+        "verify: backend1.qyh.com, backend2.qyh.com are not marked as a lab (tomcat_ha_lab)",
     ),
 }
 

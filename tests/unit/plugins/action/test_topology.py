@@ -89,4 +89,4 @@ def test_every_host_of_the_play_gets_the_setup_from_the_collection_variables(rep
 def test_a_bad_setting_stops_the_play_with_its_sentence(repo_root, tmp_path):
     rc, output = play(repo_root, tmp_path, {"tomcat_ha_backends_group": "tomcats", "tomcat_ha_balancer": "apache"})
     assert rc != 0, output
-    assert "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got apache)" in " ".join(output.split())
+    assert "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got 'apache')" in " ".join(output.split())

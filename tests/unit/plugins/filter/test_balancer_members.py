@@ -68,6 +68,12 @@ def test_filter_mapping():
             "balancer_member_down of 'b1' must be a boolean, got 'maybe'",
         ),
         (["b1"], {"b1": {"balancer_member_backup": 2}}, {}, "balancer_member_backup of 'b1' must be a boolean, got 2"),
+        # Digits of other scripts are no port (int() would take some, and raise on '²'), and neither are spaces.
+        (["b1"], {"b1": {"tomcat_http_port": "²"}}, {}, "tomcat_http_port of 'b1' must be an integer, got '²'"),
+        (["b1"], {"b1": {"tomcat_http_port": "٨٠٨٠"}}, {}, "must be an integer, got '٨٠٨٠'"),
+        (["b1"], {"b1": {"tomcat_http_port": " 8080"}}, {}, "must be an integer, got ' 8080'"),
+        # y and t: the argument spec reads them as true, Ansible's bool filter as false.
+        (["b1"], {"b1": {"balancer_member_backup": "y"}}, {}, "balancer_member_backup of 'b1' must be a boolean"),
         (["b1"], {"b1": {"balancer_member_address": "a b"}}, {}, "'a b'"),
         (["b1"], {"b1": {"balancer_member_address": 10}}, {}, "got 10"),
         (["b1"], {"b1": {"balancer_member_address": "fd00::1"}}, {}, "without brackets: write it as '[fd00::1]'"),

@@ -105,6 +105,10 @@ def test_filter_mapping():
             "share the cluster address 172.18.0.3:4000",
         ),
         (["b1", "b2"], {"b1": FACTS["b1"], "b2": dict(FACTS["b2"], tomcat_cluster_receiver_port=0)}, "got 0"),
+        (["b1", "b2"], {"b1": FACTS["b1"], "b2": dict(FACTS["b2"], tomcat_cluster_receiver_port="²")}, "got '²'"),
+        # A zone ID reaches server.xml as it is, quotes and angle brackets included.
+        (["b1", "b2"], {"b1": {"tomcat_cluster_address": "fe80::1%<x>"}, "b2": FACTS["b2"]}, "with a zone ID"),
+        (["b1", "b2"], {"b1": {"tomcat_cluster_address": 'fd00::1%a"b'}, "b2": FACTS["b2"]}, "with a zone ID"),
         (["b1", "b2"], {"b1": FACTS["b1"]}, "host 'b2' is not in hostvars"),
         (
             ["b1", "b2"],

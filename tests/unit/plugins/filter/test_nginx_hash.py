@@ -271,7 +271,7 @@ def test_refuses_a_backup_member():
         ("k", [5], "a server must be a name or a dict, got 5"),
         ("k", [{"host": "b1", "address": "10.0.0.1"}], "port of 'b1' must be an integer, got None"),
         ("k", [{"host": "b1", "address": "10.0.0.1", "port": 0}], "port of 'b1' must be between 1 and 65535, got 0"),
-        ("k", [{"host": "b1", "address": "10.0.0.1", "port": " 80"}], "port of 'b1' must be digits only, got ' 80'"),
+        ("k", [{"host": "b1", "address": "10.0.0.1", "port": " 80"}], "port of 'b1' must be an integer, got ' 80'"),
         ("k", [{"host": "b1", "port": 8080}], "address of member 'b1' must be a host name or address, got None"),
         ("k", [{"host": "b1", "address": "a b", "port": 80}], "got 'a b'"),
         ("k", [{"host": "b1", "address": "x", "port": 80, "extra": 1}], "unknown balancer member keys ['extra']"),

@@ -6,12 +6,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
-from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._setup import TopologyError, offered, topology
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._setup import (
+    COMPUTED,
+    TopologyError,
+    offered,
+    topology,
+)
 
 ROOT = Path(__file__).resolve().parents[4]
 STRATEGIES = yaml.safe_load((ROOT / "playbooks" / "vars" / "strategies.yml").read_text())["tomcat_ha_strategies"]
@@ -83,7 +89,7 @@ def test_every_strategy_is_offered_somewhere():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"balancer": "apache"}, "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got apache)"),
+        ({"balancer": "apache"}, "tomcat_ha_balancer must be one of nginx, httpd, haproxy (got 'apache')"),
         ({"strategy": "magic"}, "tomcat_ha_strategy must be one of none, ip_hash"),
         (
             {"balancer": "httpd", "strategy": "ip_hash"},
@@ -156,3 +162,62 @@ def test_without_the_test_page_haproxy_and_httpd_need_a_health_check_page_of_the
     assert setup(balancer=balancer, strategy="sticky", test_page=False, hostvars=hostvars)["test_page"] is False
     # nginx checks no page of its own.
     assert setup(test_page=False)["test_page"] is False
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"http_port": 70000}, "tomcat_ha_http_port must be a port in 1-65535 (got 70000)"),
+        ({"cluster_port": 0, "strategy": "cluster"}, "tomcat_ha_cluster_port must be a port in 1-65535 (got 0)"),
+        ({"route_prefix": "tom cat"}, "tomcat_ha_route_prefix may only contain A-Z, a-z, 0-9, '_' and '-'"),
+        ({"served_by_header": "X Served"}, "tomcat_ha_served_by_header must be a header name"),
+        (
+            {"strategy": ""},
+            "tomcat_ha_strategy must be one of none, ip_hash, hash_cookie, sticky, cluster, sticky_cluster (got '')",
+        ),
+        ({"backends_group": "tomcat"}, "a 'tomcat' group (tomcat_ha_backends_group)"),
+    ],
+)
+def test_the_collection_settings_are_named_as_set(kwargs, message):
+    with pytest.raises(TopologyError) as err:
+        setup(**kwargs)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("var", sorted(COMPUTED))
+def test_a_setting_site_yml_computes_is_refused_from_the_inventory(var):
+    target = "lb" if var.startswith("balancer_") else "b2"
+    hostvars = {**HOSTVARS, target: {**HOSTVARS[target], var: "set by hand"}}
+    with pytest.raises(TopologyError) as err:
+        setup(hostvars=hostvars)
+    source, instead = COMPUTED[var]
+    assert f"{var} is set for {target}, but site.yml sets it itself, {source}" in str(err.value)
+    assert f"{instead}, and remove {var} from the inventory and -e." in str(err.value)
+
+
+def test_the_settings_the_setup_reads_per_backend_are_honoured():
+    hostvars = {**HOSTVARS, "b1": {**HOSTVARS["b1"], "tomcat_jvm_route": "one", "tomcat_http_port": 8081}}
+    result = setup(hostvars=hostvars)
+    assert result["routes"]["b1"] == "one" and result["hosts"]["b1"]["http_port"] == 8081
+
+
+def test_site_yml_hands_the_roles_only_what_the_setup_refuses_from_the_inventory_or_honours():
+    """Every variable site.yml passes a role is computed (and then refused from the inventory), read per backend by
+    the setup (and so honoured), or the roles' own switch of their preflight; a new one must join COMPUTED."""
+    site = (ROOT / "playbooks" / "site.yml").read_text()
+    passed = set(re.findall(r"^ {12}([a-z_]+): ", site, re.M)) | set(re.findall(r"^ {8}([a-z_]+): ", site, re.M))
+    passed = {
+        name for name in passed if name.startswith(("tomcat_", "session_app_", "balancer_", "jdk_", "lab_hosts_"))
+    }
+    honoured = {"tomcat_jvm_route", "tomcat_http_port"}
+    preflights = {name for name in passed if name.endswith("_preflight")}
+    assert passed - honoured - preflights - set(COMPUTED) == set()
+    assert set(COMPUTED) <= passed
+
+
+@pytest.mark.parametrize("address", ["localhost", "127.0.0.1", "[::1]"])
+def test_a_loopback_member_is_refused_unless_it_is_the_balancer_itself(address):
+    hostvars = {**HOSTVARS, "b1": {**HOSTVARS["b1"], "balancer_member_address": address}}
+    with pytest.raises(TopologyError, match="a loopback address only that host reaches"):
+        setup(hostvars=hostvars)
+    # One host that is the balancer and a backend reaches itself there.
+    result = setup(hostvars=hostvars, groups={"balancers": ["b1"], "backends": ["b1", "b2"]})
+    assert result["balancer_members"][0]["address"] == address
