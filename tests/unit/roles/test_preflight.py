@@ -47,6 +47,27 @@ def preflight(repo_root, tmp_path, role, extra):
 FIREWALL = {"tomcat_firewall_http_sources": ["10.0.0.9"]}
 
 
+def expect(rc, output, message):
+    """A preflight that passes (message None), or one that stops with message in its output (whitespace folded)."""
+    if message:
+        assert rc != 0, output
+        assert message.replace("\n", " ") in " ".join(output.split()), output
+    else:
+        assert rc == 0, output
+
+
+# A cluster of two as site.yml passes it, this host the first member.
+CLUSTER = {
+    **FIREWALL,
+    "tomcat_cluster_enabled": True,
+    "tomcat_cluster_encryption_key": "0123456789abcdef" * 4,
+    "tomcat_cluster_members": [
+        {"host": "localhost", "address": "10.0.0.1", "port": 4000, "unique_id": "{" + ",".join(["1"] * 16) + "}"},
+        {"host": "backend2", "address": "10.0.0.2", "port": 4000, "unique_id": "{" + ",".join(["2"] * 16) + "}"},
+    ],
+}
+
+
 def debian_release() -> str:
     """This host's Debian major version, which the preflights below read from its facts."""
     lines = Path("/etc/os-release").read_text().splitlines()

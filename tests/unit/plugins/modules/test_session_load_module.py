@@ -26,7 +26,8 @@ def test_ansible_doc(repo_root):
     doc = json.loads(result.stdout)[MODULE]
     assert doc["doc"]["module"] == "session_load"
     assert "async_status" in doc["examples"] and MODULE in doc["examples"]
-    assert set(doc["return"]) == {"started_at", "duration", "users", "rate", "missed_slots", "history", "summary", "stop"}
+    returned = {"started_at", "duration", "users", "rate", "missed_slots", "history", "summary", "stop"}
+    assert set(doc["return"]) == returned
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
 
 

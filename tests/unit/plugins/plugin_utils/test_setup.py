@@ -162,6 +162,8 @@ def test_without_the_test_page_haproxy_and_httpd_need_a_health_check_page_of_the
     assert setup(balancer=balancer, strategy="sticky", test_page=False, hostvars=hostvars)["test_page"] is False
     # nginx checks no page of its own.
     assert setup(test_page=False)["test_page"] is False
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
