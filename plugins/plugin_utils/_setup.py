@@ -72,6 +72,18 @@ COMPUTED = {
     "balancer_cookie_secure": ("from tomcat_ha_tls and tomcat_ha_tls_redirect", "set those"),
     "balancer_served_by_header": ("from tomcat_ha_served_by_header", "set that"),
     "balancer_backend_answer_hold": ("from the backends' replication settings", "leave it to site.yml"),
+    "tomcat_cluster_session_attribute_classes": (
+        "from the session_classes of the applications in tomcat_ha_apps",
+        "list them with the applications",
+    ),
+    "tomcat_apps_list": ("from tomcat_ha_apps", "set that"),
+    "tomcat_apps_cluster": ("from tomcat_ha_strategy", "choose a strategy with a cluster, or one without"),
+    "tomcat_apps_test_page": ("from tomcat_ha_test_page", "set that"),
+    "tomcat_apps_http_port": ("from the backend's tomcat_http_port", "set that on the backend"),
+    "tomcat_apps_http_address": (
+        "from balancer_member_address, the address the balancers use",
+        "set that on the backend",
+    ),
 }
 # Where only the host itself could connect: a balancer on another host never reaches a member there.
 _LOOPBACK = re.compile(r"localhost(\.localdomain)?|127(\.[0-9]{1,3}){3}|\[::1\]", re.IGNORECASE)
