@@ -301,9 +301,14 @@ def start_browser(lab: str, name: str):
 
 
 def experiment_application(app: dict, out: Path, name: str) -> dict:
-    """An experiment's application (lab/experiments.yml: war, flow, context, session_classes), as application()."""
+    """An experiment's application (lab/experiments.yml: war, flow, context, health, session_classes), as
+    application()."""
     options = Namespace(
-        app=app["war"], flow=app["flow"], context=app.get("context"), session_classes=app.get("session_classes", [])
+        app=app["war"],
+        flow=app["flow"],
+        context=app.get("context"),
+        health=app.get("health"),
+        session_classes=app.get("session_classes", []),
     )
     return application(options, out, name)
 
@@ -343,6 +348,8 @@ def application(opts, out: Path, name: str = "app") -> dict:
         for step in flow
     ]
     entry = {"context": context, "war": str(war)}
+    if opts.health:
+        entry["health_path"] = opts.health
     if opts.session_classes:
         entry["session_classes"] = opts.session_classes
     variables = {"tomcat_ha_apps": [entry], "tomcat_ha_flow": steps}
@@ -359,6 +366,10 @@ def main() -> int:
     parser.add_argument("--app", help="a WAR of your own: pre-check it, then run it through the recommended setups")
     parser.add_argument("--flow", help="with --app: a YAML file of the flow its users follow (session_load's flow)")
     parser.add_argument("--context", help="with --app: its context path (default: /<the WAR's name>)")
+    parser.add_argument(
+        "--health",
+        help="with --app: the path, below its context, that answers 200 once it serves (default: the context's root)",
+    )
     parser.add_argument(
         "--session-classes",
         action="append",

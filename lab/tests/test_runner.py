@@ -126,9 +126,11 @@ def test_the_application_s_variables_put_its_flow_under_its_context(tmp_path):
     war, flow = tmp_path / "shop.war", tmp_path / "flow.yml"
     war.write_bytes(b"PK")
     flow.write_text("- {name: login, method: POST, path: login, once: true}\n- {name: cart, path: /other/cart}\n")
-    app = runner.application(Namespace(app=str(war), flow=str(flow), context=None, session_classes=["a\\.B"]), tmp_path)
+    options = Namespace(app=str(war), flow=str(flow), context=None, health="/health", session_classes=["a\\.B"])
+    app = runner.application(options, tmp_path)
     variables = json.loads(app["vars_file"].read_text())
-    assert variables["tomcat_ha_apps"] == [{"context": "/shop", "war": str(war), "session_classes": ["a\\.B"]}]
+    entry = {"context": "/shop", "war": str(war), "health_path": "/health", "session_classes": ["a\\.B"]}
+    assert variables["tomcat_ha_apps"] == [entry]
     assert [s["path"] for s in variables["tomcat_ha_flow"]] == ["/shop/login", "/other/cart"]
     assert app["page"] == "/other/cart"
 
@@ -137,9 +139,18 @@ def test_an_application_it_cannot_run_is_one_sentence(tmp_path):
     flow = tmp_path / "flow.yml"
     flow.write_text("flow: 3\n")
     bad = [
-        (Namespace(app="nosuch.war", flow=str(flow), context=None, session_classes=[]), "WAR must be a WAR file"),
-        (Namespace(app=str(flow), flow=None, context=None, session_classes=[]), "FLOW must be a YAML file"),
-        (Namespace(app=str(flow), flow=str(flow), context=None, session_classes=[]), "must hold a list of steps"),
+        (
+            Namespace(app="nosuch.war", flow=str(flow), context=None, health=None, session_classes=[]),
+            "WAR must be a WAR file",
+        ),
+        (
+            Namespace(app=str(flow), flow=None, context=None, health=None, session_classes=[]),
+            "FLOW must be a YAML file",
+        ),
+        (
+            Namespace(app=str(flow), flow=str(flow), context=None, health=None, session_classes=[]),
+            "must hold a list of steps",
+        ),
     ]
     for opts, message in bad:
         try:
