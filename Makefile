@@ -121,7 +121,7 @@ build: venv ## build the collection tarball and check nothing but the collection
 UNIT_TESTS := tests/unit lab/tests
 
 unit: venv ## pytest: the tests that need only .venv (plugins, roles, playbook vars, docs, the lab's report)
-	pytest $(UNIT_TESTS) -m "not nginx and not browser"
+	pytest $(UNIT_TESTS) -m "not nginx and not browser" -n auto --dist loadfile
 
 unit-nginx: venv prereq ## pytest: the tests against a real nginx on loopback (hash predictions, routes, load rate)
 	pytest $(UNIT_TESTS) -m nginx
