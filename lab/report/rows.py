@@ -45,6 +45,8 @@ def row(result: dict) -> dict:
         "faulted": result["faulted_backend"],
         "kept_after": observed["kept_after"],
         "failed_requests": observed["failed_requests"],
+        # POSTs the balancer answered 502/503/504 and would not send again (absent from older results).
+        "failed_not_resent": observed.get("failed_not_resent", 0),
         "sessions_lost": observed["sessions_lost"],
         "updates_lost": observed["updates_lost"],
         "longest_stall_s": observed["longest_stall_s"],

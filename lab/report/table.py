@@ -35,7 +35,7 @@ def cells(r: dict) -> list[str]:
         r["faulted"],
         yes_no(r["kept_after"]),
         str(r["requests"]),
-        figure(r["failed_requests"]),
+        figure(r["failed_requests"]) + (f" +{r['failed_not_resent']}" if r.get("failed_not_resent") else ""),
         figure(r["sessions_lost"]),
         figure(r["updates_lost"]),
         figure(r["longest_stall_s"], 2),
@@ -61,6 +61,12 @@ def text_table(rows: list[dict]) -> str:
         why = r.get("error") or r.get("stage_error") or r["verdict"]
         out.append(f"{r['experiment']}: {why}")
     for r in rows:
+        if r.get("failed_not_resent"):
+            out.append(
+                f"{r['experiment']}: +{r['failed_not_resent']} requests a balancer does not send twice (POST, PATCH,"
+                " LOCK) failed with 502, 503 or 504 when their backend failed under them: the user saw an error, and"
+                " the update may or may not have been applied; reported, not judged."
+            )
         if (r.get("client") or {}).get("behind"):
             figures = r["client"]
             lag = figure(figures["lag_ms"]["p99"], 0)

@@ -32,6 +32,11 @@ OUTCOMES = ("ok", "refused", "reset", "timeout", "http_5xx", "other")
 FAILURE_CLASSES = OUTCOMES[1:]
 # The anomaly kinds: the summary keys that count them and the "kind" of their examples.
 ANOMALY_KINDS = ("sessions_lost", "updates_lost", "unacked_applied")
+# A request a balancer does not send again once it may have reached a backend (nginx's proxy_next_upstream
+# non_idempotent, HAProxy's retries, httpd's mod_proxy alike), and the answers a balancer gives when that backend
+# fails under it: such a failure is the method's, not the strategy's (failed_not_resent).
+NON_IDEMPOTENT = ("POST", "PATCH", "LOCK")
+BALANCER_GAVE_UP = (502, 503, 504)
 
 
 def percentile(sorted_values, percent):
@@ -154,6 +159,9 @@ def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None
 
     failed_by_class = dict.fromkeys(FAILURE_CLASSES, 0)
     ok = 0
+    not_resent = 0
+    # The steps whose requests a balancer must not send twice (nginx's non_idempotent: POST, LOCK, PATCH).
+    once_only = {step.name for step in flow.steps if step.method in NON_IDEMPOTENT} if flow is not None else set()
     latencies = []
     for record in records:
         outcome = record.get("outcome")
@@ -161,6 +169,8 @@ def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None
             ok += 1
         else:
             failed_by_class[outcome if outcome in failed_by_class else "other"] += 1
+            if record.get("step") in once_only and record.get("status") in BALANCER_GAVE_UP:
+                not_resent += 1
         if record.get("latency_ms") is not None:
             latencies.append(record["latency_ms"])
     latencies.sort()
@@ -192,6 +202,7 @@ def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None
         "ok": ok,
         "failed": len(records) - ok,
         "failed_by_class": failed_by_class,
+        "failed_not_resent": not_resent,
         "rate": round(len(records) / duration, 1) if duration > 0 else 0.0,
         "missed_slots": _total_missed(missed_slots),
         "sessions_lost": anomalies["sessions_lost"],

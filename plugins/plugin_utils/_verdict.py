@@ -24,6 +24,7 @@ from collections.abc import Mapping
 # The load figures a bound can name, taken from the load checker's summary, with their unit for messages.
 LOAD_METRICS = {
     "failed_requests": "",
+    "failed_not_resent": "",
     "sessions_lost": "",
     "updates_lost": "",
     "unacked_applied": "",
@@ -73,8 +74,10 @@ def probe_observations(before, after):
 
 def load_observations(summary):
     """The judged load figures from the load checker's summary (session_load's summary)."""
+    not_resent = summary.get("failed_not_resent", 0)
     return {
-        "failed_requests": summary["failed"],
+        "failed_requests": summary["failed"] - not_resent,
+        "failed_not_resent": not_resent,
         "sessions_lost": summary["sessions_lost"],
         "updates_lost": summary["updates_lost"],
         "unacked_applied": summary["unacked_applied"],

@@ -584,6 +584,8 @@ CASES = [
          "is of type str and we were unable to convert to int", **CLUSTER),
     role("types", "tomcat", "retries-negative", "tomcat_cluster_sender_max_retry_attempts", -1, "0 or more",
          shows="got -1", **CLUSTER),
+    role("types", "tomcat", "dispatch-threads-zero", "tomcat_cluster_dispatch_threads", 0, "must be 1 or more threads",
+         shows="got 0", **CLUSTER),
     role("firewall", "tomcat", "no-http-source", "tomcat_firewall_http_sources", [], "at least one IP address or network",
          shows="got [] and []"),
     role("injection", "tomcat", "source-flush", "tomcat_firewall_http_sources", ["10.0.0.1; flush ruleset"],

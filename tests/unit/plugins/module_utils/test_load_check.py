@@ -22,6 +22,7 @@ SUMMARY_KEYS = {
     "ok",
     "failed",
     "failed_by_class",
+    "failed_not_resent",
     "rate",
     "missed_slots",
     "sessions_lost",
@@ -473,3 +474,16 @@ def test_flow_lost_session_on_a_failed_answer_then_a_new_login():
 def test_flow_unknown_step_is_an_error():
     with pytest.raises(ValueError, match="history names step 'pay', which the flow does not have"):
         check_history([frec(0, 0, "pay")], users=1, duration=1.0, flow=SHOP_FLOW)
+
+
+def test_a_post_the_balancer_answered_5xx_is_counted_apart_a_get_is_not():
+    history = shopper(0, 3)
+    history[3].update(outcome="http_5xx", status=502, state=None, error="HTTP 502, expected 200")  # an add: POST
+    history[4].update(outcome="http_5xx", status=504, state=None, error="HTTP 504, expected 200")  # a view: GET
+    history[5]["state"] = {"items": 2}
+    history[6]["state"] = {"items": 2}
+    summary = check_history(history, users=1, duration=1.0, flow=SHOP_FLOW)
+    assert (summary["failed"], summary["failed_not_resent"]) == (2, 1)
+    history[3].update(outcome="other", status=401)  # refused by the application: not the balancer's
+    assert check_history(history, users=1, duration=1.0, flow=SHOP_FLOW)["failed_not_resent"] == 0
+    assert check_history(shopper(0, 2), users=1, duration=1.0)["failed_not_resent"] == 0

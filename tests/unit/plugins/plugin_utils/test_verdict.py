@@ -338,3 +338,11 @@ def test_kept_after_in_flow_mode_rests_on_the_state_assertions():
     assert probe_observations(before, after)["kept_after"] is True
     lost = {**after, "summary": {**after["summary"], "counter_continued": False}}
     assert probe_observations(before, lost)["kept_after"] is False
+
+
+def test_posts_the_balancer_would_not_send_twice_are_reported_not_judged():
+    load = {**LOAD, "failed": 3, "failed_not_resent": 2}
+    result = verdict(CLUSTER, before=BEFORE, after=KEPT, load=load)
+    assert (result["observed"]["failed_requests"], result["observed"]["failed_not_resent"]) == (1, 2)
+    assert not result["matched"] and "failed_requests expected at most 0, observed 1" in result["text"]
+    assert verdict(CLUSTER, before=BEFORE, after=KEPT, load={**LOAD, "failed": 2, "failed_not_resent": 2})["matched"]
