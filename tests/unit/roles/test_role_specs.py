@@ -57,3 +57,21 @@ def test_every_plugin_is_linked_from_the_readme():
     names += [p.stem for p in (plugins / "filter").glob("*.py") if p.stem != "session_id"]
     for name in names:
         assert f"`{name}`" in readme, name
+
+
+def _role_calls():
+    """(file, role, tasks_from) of every include_role/import_role with tasks_from in the playbooks, roles and lab."""
+    pattern = re.compile(r"name: (?:sessionlab\.tomcat_ha\.)?(\w+)\n(?:\s+\w+: .*\n)*?\s+tasks_from: (\S+)")
+    for folder in ("playbooks", "roles", "lab", "molecule"):
+        for path in sorted((ROOT / folder).rglob("*.yml")):
+            for role, entry in pattern.findall(path.read_text()):
+                yield path.relative_to(ROOT), role, entry
+
+
+def test_every_tasks_from_names_an_entry_point_whose_spec_runs():
+    """ansible-core matches an argument spec by the literal tasks_from: with a .yml suffix no spec would run."""
+    calls = list(_role_calls())
+    assert len(calls) > 20
+    for path, role, entry in calls:
+        specs = yaml.safe_load((ROOT / "roles" / role / "meta" / "argument_specs.yml").read_text())["argument_specs"]
+        assert entry in specs, f"{path}: {role} tasks_from {entry} is no entry point of its argument specs"
