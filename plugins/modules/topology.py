@@ -306,7 +306,7 @@ def main():
             "tls": {"type": "bool", "default": False},
             "tls_redirect": {"type": "bool", "default": True},
             "tls_certificate": {"type": "str", "default": ""},
-            "tls_certificate_key": {"type": "str", "default": ""},
+            "tls_certificate_key": {"type": "str", "default": "", "no_log": False},
             "tls_hsts_max_age": {"type": "int", "default": 0},
             "firewall": {"type": "bool", "default": True},
             "served_by_header": {"type": "str", "default": "X-Served-By"},

@@ -128,7 +128,7 @@ def _source(app, where, state, cache_dir):
 
 def _health(app, where, context):
     path = _text(app, "health_path", where, "/")
-    if not _HEALTH.match(path) or re.search(r"(^|/)\.\.?(/|\?|$)", path.split("?")[0]):
+    if not _HEALTH.match(path) or re.search(r"(^|/)\.\.?(/|\?|$)", path.split("?", maxsplit=1)[0]):
         raise AppError(
             f"{where}: health_path {path!r} must be a path in the application starting with /, such as /health "
             "(letters, digits and ._~/%+-, an optional query, no spaces and no ..)."

@@ -260,7 +260,7 @@ print(json.dumps(results))
 def _filter_run(root: Path, cases: list[Case], timeout: float) -> dict[str, tuple[str | None, str]]:
     data = []
     for case in cases:
-        module, _, function = case.entry.split(":", 1)[1].partition(".")
+        module, _dot, function = case.entry.split(":", 1)[1].partition(".")
         data.append(
             {
                 "id": case.id,
