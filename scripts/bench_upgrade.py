@@ -22,6 +22,8 @@ import threading
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "lab" / "apps"))
@@ -31,16 +33,9 @@ from tests.lab_checks import CLIENT, Load, balancer_url, host, run_playbook  # n
 
 WARS = ROOT / "build" / "apps"
 CART = r"sessionlab\.shop\.Cart"
+# The shop's own flow (lab/apps/shop/flow.yml), its relative paths under the shop's context.
 SHOP_FLOW = [
-    {"name": "login", "method": "POST", "path": "/shop/login", "form": {"user": "u{user}"}, "once": True},
-    {
-        "name": "add",
-        "method": "POST",
-        "path": "/shop/cart/add",
-        "form": {"item": "tea"},
-        "state": {"key": "items", "json": "/items", "expect": "grow", "by": 1},
-    },
-    {"name": "cart", "path": "/shop/cart", "state": {"key": "items", "json": "/items", "expect": "persist"}},
+    {**step, "path": f"/shop/{step['path']}"} for step in yaml.safe_load((ROOT / "lab/apps/shop/flow.yml").read_text())
 ]
 # A new shopper during the upgrade: logs in, adds one item, reads the cart twice; prints the four statuses and items.
 NEWCOMER = (

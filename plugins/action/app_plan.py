@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._app_plan_spec import ARGUMENT_SPEC
 from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._apps import (
     AppError,
     fetch,
@@ -14,16 +15,6 @@ from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._apps import 
     releases,
     session_classes,
 )
-
-ARGUMENT_SPEC = {
-    "apps": {"type": "list", "elements": "raw", "required": True},
-    "cluster": {"type": "bool", "default": False},
-    "test_page": {"type": "bool", "default": False},
-    "cache_dir": {"type": "path", "default": "~/.cache/sessionlab-tomcat-ha/wars"},
-    "releases_dir": {"type": "str", "default": "/var/lib/tomcat_ha/apps"},
-    "timeout": {"type": "int", "default": 60},
-    "validate_certs": {"type": "bool", "default": True},
-}
 
 
 class ActionModule(ActionBase):

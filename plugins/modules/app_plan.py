@@ -216,19 +216,12 @@ fetched:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._app_plan_spec import ARGUMENT_SPEC
 
 
 def main():
     module = AnsibleModule(
-        argument_spec={
-            "apps": {"type": "list", "elements": "raw", "required": True},
-            "cluster": {"type": "bool", "default": False},
-            "test_page": {"type": "bool", "default": False},
-            "cache_dir": {"type": "path", "default": "~/.cache/sessionlab-tomcat-ha/wars"},
-            "releases_dir": {"type": "str", "default": "/var/lib/tomcat_ha/apps"},
-            "timeout": {"type": "int", "default": 60},
-            "validate_certs": {"type": "bool", "default": True},
-        },
+        argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
     )
     module.fail_json(msg="app_plan runs on the controller, as an action: call it as sessionlab.tomcat_ha.app_plan.")
