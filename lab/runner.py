@@ -301,14 +301,9 @@ def start_browser(lab: str, name: str):
 
 
 def experiment_application(app: dict, out: Path, name: str) -> dict:
-    """An experiment's application (lab/experiments.yml: war, flow, context, session_classes, health_path), as
-    application()."""
+    """An experiment's application (lab/experiments.yml: war, flow, context, session_classes), as application()."""
     options = Namespace(
-        app=app["war"],
-        flow=app["flow"],
-        context=app.get("context"),
-        session_classes=app.get("session_classes", []),
-        health_path=app.get("health_path"),
+        app=app["war"], flow=app["flow"], context=app.get("context"), session_classes=app.get("session_classes", [])
     )
     return application(options, out, name)
 
@@ -320,7 +315,7 @@ class AppError(ValueError):
 def application(opts, out: Path, name: str = "app") -> dict:
     """The operator's application as the playbooks take it: tomcat_ha_apps with its WAR, and tomcat_ha_flow with
     every relative path put under its context, in <out>/<name>-vars.json; {vars_file, war, page}. opts has app,
-    flow, context, session_classes and optionally health_path (tomcat_apps' default: the context's root)."""
+    flow, context and session_classes."""
     war = Path(opts.app).resolve()
     if not war.is_file():
         raise AppError(
@@ -350,8 +345,6 @@ def application(opts, out: Path, name: str = "app") -> dict:
     entry = {"context": context, "war": str(war)}
     if opts.session_classes:
         entry["session_classes"] = opts.session_classes
-    if getattr(opts, "health_path", None):
-        entry["health_path"] = opts.health_path
     variables = {"tomcat_ha_apps": [entry], "tomcat_ha_flow": steps}
     vars_file = out / f"{name}-vars.json"
     vars_file.write_text(json.dumps(variables, indent=2) + "\n")
@@ -372,7 +365,6 @@ def main() -> int:
         default=[],
         help="with --app: a regex of its own session attribute classes the cluster may replicate (repeatable)",
     )
-    parser.add_argument("--health-path", help="with --app: the page each backend checks after the deploy (default: /)")
     parser.add_argument("--only", action="append", help="run only this experiment or cell (repeatable)")
     parser.add_argument("--report-dir", default=str(ROOT / "lab-report"))
     parser.add_argument(

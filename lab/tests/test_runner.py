@@ -133,15 +133,6 @@ def test_the_application_s_variables_put_its_flow_under_its_context(tmp_path):
     assert app["page"] == "/other/cart"
 
 
-def test_an_experiment_s_application_keeps_its_health_path(tmp_path):
-    war, flow = tmp_path / "shop.war", tmp_path / "flow.yml"
-    war.write_bytes(b"PK")
-    flow.write_text("- {name: cart, path: cart}\n")
-    app = {"war": str(war), "flow": str(flow), "context": "/shop", "health_path": "/health"}
-    variables = json.loads(runner.experiment_application(app, tmp_path, "10-shop")["vars_file"].read_text())
-    assert variables["tomcat_ha_apps"] == [{"context": "/shop", "war": str(war), "health_path": "/health"}]
-
-
 def test_an_application_it_cannot_run_is_one_sentence(tmp_path):
     flow = tmp_path / "flow.yml"
     flow.write_text("flow: 3\n")
