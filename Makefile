@@ -88,8 +88,8 @@ lab: venv image apps $(BROWSER_TOOLS) $(BUSY_TOOLS) ## build the lab, run every 
 faults: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load
 	@python -m lab --faults $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
-lab-app: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## your WAR in the lab: make lab-app WAR=app.war FLOW=flow.yml [CONTEXT=/app] [CLASSES='com\.example\..*'] [HEALTH=/health]
-	@python -m lab --app "$(WAR)" --flow "$(FLOW)" $(if $(CONTEXT),--context "$(CONTEXT)") $(foreach c,$(CLASSES),--session-classes '$(c)') $(if $(HEALTH),--health-path "$(HEALTH)")
+lab-app: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## your WAR in the lab: make lab-app WAR=app.war FLOW=flow.yml [CONTEXT=/app] [CLASSES='com\.example\..*']
+	@python -m lab --app "$(WAR)" --flow "$(FLOW)" $(if $(CONTEXT),--context "$(CONTEXT)") $(foreach c,$(CLASSES),--session-classes '$(c)')
 
 lab-down: venv ## remove the lab's containers and network (nothing else)
 	@ansible-playbook lab/playbooks/lab_down.yml -e lab_all=true
