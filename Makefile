@@ -82,7 +82,7 @@ image: prereq ## build the base and lab images (of LAB_RELEASE) when missing or 
 lab-up: venv image ## start the four lab hosts and print their addresses
 	@ansible-playbook lab/playbooks/lab_up.yml
 
-lab: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## build the lab, run every experiment under load, write lab-report/index.html
+lab: venv image apps $(BROWSER_TOOLS) $(BUSY_TOOLS) ## build the lab, run every experiment under load, write lab-report/index.html
 	@python -m lab $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
 faults: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load

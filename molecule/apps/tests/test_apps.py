@@ -1,7 +1,10 @@
-"""The shop deployed by site.yml (tomcat_ha_apps) on a cluster behind HAProxy: replicated, rolled back, upgraded.
+"""The shop deployed by site.yml (tomcat_ha_apps) on a cluster behind HAProxy: replicated, verified through a kill,
+audited, pre-checked, rolled back, upgraded.
 
-The tests run in this order and each leaves the shop serving: the failed deploy is rolled back, and the upgrade
-leaves version 2 beside version 1. The bad input comes last, against the upgraded site.
+The tests run in this order and each leaves the shop serving: verify.yml runs the shop's flow through a kill, the bad
+shop (shop-badfield) replaces it for a run and the pre-check, which puts the shop back on the cluster, the failed
+deploy is rolled back, and the upgrade leaves version 2 beside version 1. The bad input comes last, against the
+upgraded site.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import json
 import re
 import threading
 import time
+from argparse import Namespace
+from pathlib import Path
 
 import pytest
 
 from lab.hosts import ROOT
+from lab.runner import application
 from tests.lab_checks import (
     BACKENDS,
     CLIENT,
@@ -34,18 +40,19 @@ WARS = ROOT / "build" / "apps"
 CONFIG_BASE = f"/etc/{TOMCAT}/Catalina/{{name}}"
 RELEASES = "/var/lib/tomcat_ha/apps/shop"
 CART = r"sessionlab\.shop\.Cart"
-# A shopper logs in once, then adds an item and looks at the cart, again and again: the cart must only grow.
-SHOP_FLOW = [
-    {"name": "login", "method": "POST", "path": "/shop/login", "form": {"user": "u{user}"}, "once": True},
-    {
-        "name": "add",
-        "method": "POST",
-        "path": "/shop/cart/add",
-        "form": {"item": "tea"},
-        "state": {"key": "items", "json": "/items", "expect": "grow", "by": 1},
-    },
-    {"name": "cart", "path": "/shop/cart", "state": {"key": "items", "json": "/items", "expect": "persist"}},
-]
+FLOW = ROOT / "lab" / "apps" / "shop" / "flow.yml"
+CART_CLASSES = [CART, r"sessionlab\.shop\.CatalogCart"]
+
+
+def flow_vars(directory: Path, war: str = "shop") -> Path:
+    """The shop's flow (lab/apps/shop/flow.yml: log in once, then add to the cart and view it, again and again; the
+    cart must only grow) with its paths under /shop, in a variables file as make lab-app writes it."""
+    options = Namespace(app=str(WARS / f"{war}.war"), flow=str(FLOW), context="/shop", session_classes=CART_CLASSES)
+    return application(options, directory, war)["vars_file"]
+
+
+def flow(directory: Path) -> list[dict]:
+    return json.loads(flow_vars(directory).read_text())["tomcat_ha_flow"]
 
 
 def shop(war: str = "shop", **more) -> dict:
@@ -54,7 +61,7 @@ def shop(war: str = "shop", **more) -> dict:
         "context": "/shop",
         "war": str(WARS / f"{war}.war"),
         "health_path": "/health",
-        "session_classes": [CART],
+        "session_classes": CART_CLASSES,
         **more,
     }
 
@@ -109,7 +116,9 @@ def test_the_shop_is_deployed_from_a_descriptor_into_a_release_tomcat_cannot_wri
         filter_ = re.search(
             r'sessionAttributeValueClassNameFilter="([^"]*)"', backend.file(f"/etc/{TOMCAT}/server.xml").content_string
         )
-        assert filter_ and filter_.group(1) == r"(?:^java\.lang\.(?:Integer|String)$)|(?:sessionlab\.shop\.Cart)", name
+        assert filter_ and filter_.group(1) == (
+            r"(?:^java\.lang\.(?:Integer|String)$)|(?:sessionlab\.shop\.Cart)|(?:sessionlab\.shop\.CatalogCart)"
+        ), name
 
 
 def test_the_cart_is_replicated_to_the_other_backend():
@@ -126,9 +135,9 @@ def test_the_cart_is_replicated_to_the_other_backend():
     assert json.loads(out) == {"user": "carol", "items": 2, "skus": ["tea", "jam"]}
 
 
-def test_a_cart_survives_a_backend_killed_under_load(backends):
+def test_a_cart_survives_a_backend_killed_under_load(backends, tmp_path):
     name, backend = next(iter(backends.items()))
-    with Load(duration=120, page="shop/", flow=SHOP_FLOW) as load:
+    with Load(duration=120, page="shop/", flow=flow(tmp_path)) as load:
         backend.check_output(f"systemctl kill --signal=SIGKILL {TOMCAT}")
         time.sleep(2)
         backend.check_output(f"systemctl start {TOMCAT}")
@@ -144,10 +153,76 @@ def test_a_cart_survives_a_backend_killed_under_load(backends):
     # HAProxy sends a request again to the other backend only when it may (GET); an add that the killed backend had
     # already received fails, at most one per user. Any other failure (a 401: the session was not there) is a loss.
     failed = [r for r in load.result["history"] if r["outcome"] != "ok"]
-    assert all(r["error"] == "HTTP 502, expected 200" and r["step"] == "add" for r in failed), failed
+    assert all(r["error"] == "HTTP 502, expected 200" and r["step"] == "add to cart" for r in failed), failed
     assert len(failed) <= len({r["user"] for r in failed}), failed
     # Both backends served the users, the killed one again once it was back.
     assert {r["server"] for r in load.result["history"] if r["outcome"] == "ok"} == set(BACKENDS), summary
+
+
+def run_flow(tmp_path: Path, playbook: str, name: str, war: str = "shop", **extra) -> tuple[dict, str]:
+    """verify.yml or precheck.yml with the shop's flow (-e @vars, as make lab-app runs them): its result JSON and
+    its output."""
+    extra = {"tomcat_ha_report_dir": str(tmp_path), "tomcat_ha_experiment": name, **extra}
+    proc = run_playbook(extra, playbook=playbook, options=("-e", f"@{flow_vars(tmp_path, war)}"))
+    out = proc.stdout + proc.stderr
+    result = tmp_path / "results" / f"{name}.json"
+    assert result.exists(), out[-3000:]
+    return json.loads(result.read_text()), out
+
+
+def audit_check(verdict: dict) -> dict:
+    return next(c for c in verdict["checks"] if c["figure"] == "unreplicated_attributes")
+
+
+def test_verify_yml_runs_the_shops_flow_through_a_kill_and_finds_nothing_lost(tmp_path):
+    result, out = run_flow(tmp_path, "playbooks/verify.yml", "shop-kill", tomcat_ha_fault="kill")
+    verdict, summary = result["verdict"], result["load"]["summary"]
+    assert verdict["matched"], out[-3000:]
+    assert (result["strategy"], result["fault"]) == ("cluster", "kill"), result["strategy"]
+    # Every user went through the flow (login, then add and view) on both backends, the killed one again after it.
+    assert set(summary["steps"]) == {"login", "add to cart", "view cart"}, summary["steps"]
+    assert summary["sessions_lost"] == 0 and summary["updates_lost"] == 0 and summary["failed"] == 0, summary
+    assert {r["server"] for r in result["load"]["history"] if r["outcome"] == "ok"} == set(BACKENDS)
+    assert audit_check(verdict)["observed"] == 0, verdict
+
+
+def test_the_audit_names_the_class_shop_badfield_cannot_replicate_after_a_run(tmp_path):
+    # The bad shop (a Serializable cart holding a Catalog, which is not) replaces the shop; the next test puts the
+    # shop back.
+    proc = run_playbook({"tomcat_ha_apps": [shop("shop-badfield")]})
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    result, out = run_flow(tmp_path, "playbooks/verify.yml", "badfield-kill", "shop-badfield", tomcat_ha_fault="kill")
+    verdict = result["verdict"]
+    assert not verdict["matched"] and "unreplicated_attributes" in verdict["failures"], verdict
+    # A DeltaManager's "Unable to serialize delta request" names the session and the field's class, not the attribute.
+    detail = audit_check(verdict)["detail"]
+    assert re.search(r"session attribute \S+ \(sessionlab\.shop\.Catalog\): could not be serialized on", detail), detail
+    assert "sessionlab.shop.Catalog" in " ".join(out.split()), out[-3000:]
+
+
+def test_the_pre_check_names_what_shop_badfield_keeps_and_passes_the_shop(tmp_path):
+    # The pre-check needs a Tomcat without a cluster: sticky sessions without one, then the cluster and the shop again.
+    try:
+        for war, clean in (("shop-badfield", False), ("shop", True)):
+            proc = run_playbook({"tomcat_ha_strategy": "sticky", "tomcat_ha_apps": [shop(war)]})
+            assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+            result, out = run_flow(
+                tmp_path, "playbooks/precheck.yml", f"precheck-{war}", war, tomcat_ha_strategy="sticky"
+            )
+            verdict = result["precheck"]
+            assert verdict["matched"] is clean, verdict["text"]
+            if clean:
+                assert audit_check(verdict)["observed"] == 0, verdict
+                assert "found nothing a cluster could not replicate" in " ".join(out.split()), out[-3000:]
+            else:
+                # StandardManager names the attribute ("Cannot serialize session attribute [cart]") and the class.
+                expected = "session attribute cart (sessionlab.shop.Catalog): could not be read back and could not be "
+                expected += "serialized"
+                assert expected in verdict["text"], verdict["text"]
+                assert expected in " ".join(out.split()), out[-3000:]
+    finally:
+        proc = run_playbook({"tomcat_ha_apps": [shop()]})
+        assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
 
 
 def test_a_deploy_whose_health_check_fails_is_rolled_back_on_its_backend_alone(backends):

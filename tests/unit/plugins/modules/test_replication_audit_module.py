@@ -5,8 +5,8 @@
 """The replication_audit module through the real ansible CLIs, with this machine's own journalctl.
 
 The controller runs no systemd and keeps no journal, so what the module reads here is empty; what it finds in a
-real Tomcat journal is tested on the captured lines (module_utils/test_replication_audit.py) and in the lab
-(lab/playbooks/apps_precheck.yml).
+real Tomcat journal is tested on the captured lines (module_utils/test_replication_audit.py), in the lab
+(playbooks/precheck.yml and verify.yml, make lab-app) and in the apps Molecule scenario.
 """
 
 from __future__ import annotations
