@@ -377,6 +377,13 @@ CASES = [
     # --- verify.yml: every setting checked before the load or any fault starts, and no fault on hosts that are
     # not a lab unless confirmed.
     verify("verify", "load-timeout-zero", "tomcat_ha_load_timeout", 0, "tomcat_ha_load_timeout", later="session_load"),
+    verify("verify", "flow-step-without-path", "tomcat_ha_flow", [{"name": "login", "method": "POST"}],
+           "path must be a path on the site", shows="'login'"),
+    verify("verify", "flow-regex", "tomcat_ha_flow",
+           [{"name": "cart", "path": "/cart", "state": {"key": "n", "regex": "(", "expect": "persist"}}],
+           "does not compile", shows="'('"),
+    verify("verify", "flow-status", "tomcat_ha_flow", [{"name": "cart", "path": "/cart", "status": 999}],
+           "must be an HTTP status from 100 to 599", shows="999"),
     verify("verify", "load-timeout-negative", "tomcat_ha_load_timeout", -5, "tomcat_ha_load_timeout",
            later="session_load"),
     verify("verify", "fast-ms-zero", "tomcat_ha_load_fast_ms", 0, "tomcat_ha_load_fast_ms", later="session_load"),
