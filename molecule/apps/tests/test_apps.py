@@ -47,7 +47,9 @@ CART_CLASSES = [CART, r"sessionlab\.shop\.CatalogCart"]
 def flow_vars(directory: Path, war: str = "shop") -> Path:
     """The shop's flow (lab/apps/shop/flow.yml: log in once, then add to the cart and view it, again and again; the
     cart must only grow) with its paths under /shop, in a variables file as make lab-app writes it."""
-    options = Namespace(app=str(WARS / f"{war}.war"), flow=str(FLOW), context="/shop", health="/health", session_classes=CART_CLASSES)
+    options = Namespace(
+        app=str(WARS / f"{war}.war"), flow=str(FLOW), context="/shop", health="/health", session_classes=CART_CLASSES
+    )
     return application(options, directory, war)["vars_file"]
 
 
