@@ -183,7 +183,12 @@ def test_verify_yml_runs_the_shops_flow_through_a_kill_and_finds_nothing_lost(tm
     assert (result["strategy"], result["fault"]) == ("cluster", "kill"), result["strategy"]
     # Every user went through the flow (login, then add and view) on both backends, the killed one again after it.
     assert set(summary["steps"]) == {"login", "add to cart", "view cart"}, summary["steps"]
-    assert summary["sessions_lost"] == 0 and summary["updates_lost"] == 0 and summary["failed"] == 0, summary
+    assert summary["sessions_lost"] == 0 and summary["updates_lost"] == 0, summary
+    # A POST the killed backend had already received is answered 502 and not sent again (the balancer may not): it
+    # counts apart, at most one per user. Any other failure is the strategy's.
+    assert summary["failed"] == summary["failed_not_resent"], summary
+    failed = [r for r in result["load"]["history"] if r["outcome"] != "ok"]
+    assert len(failed) <= len({r["user"] for r in failed}), failed
     assert {r["server"] for r in result["load"]["history"] if r["outcome"] == "ok"} == set(BACKENDS)
     assert audit_check(verdict)["observed"] == 0, verdict
 
