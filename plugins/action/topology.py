@@ -28,6 +28,7 @@ VARIABLES = {
     "served_by_header": ("tomcat_ha_served_by_header", "str", "X-Served-By"),
     "apps": ("tomcat_ha_apps", "list", []),
     "test_page": ("tomcat_ha_test_page", "bool", True),
+    "store_group": ("tomcat_ha_store_group", "str", "session_stores"),
 }
 ARGUMENT_SPEC = {
     "strategies": {"type": "dict", "required": True},
@@ -76,6 +77,7 @@ class ActionModule(ActionBase):
                 served_by_header=args["served_by_header"],
                 apps=args["apps"],
                 test_page=args["test_page"],
+                store_group=args["store_group"],
             )
         except (TopologyError, AnsibleFilterError) as exc:
             result.update(failed=True, msg=str(exc))

@@ -16,7 +16,8 @@ version_added: 0.3.0
 description:
   - >-
     With O(state=present), makes one fault happen to the Tomcat service of the host: V(stop) (a clean stop),
-    V(kill) (SIGKILL, as in a crash; Debian's unit starts Tomcat again), V(freeze) (SIGSTOP: the kernel still
+    V(kill) (SIGKILL, as in a crash; Debian's unit starts Tomcat again), V(restart) (systemctl restart: a clean stop
+    and a start, as an update does), V(freeze) (SIGSTOP: the kernel still
     accepts connections and nothing answers, like a hung JVM or a long garbage-collection pause) or V(partition)
     (nftables drops every packet to and from O(drop_addresses), and to the cluster's multicast group; the ports of
     O(keep_ports) stay open so that Ansible can undo it).
@@ -42,7 +43,7 @@ options:
   kind:
     description: The fault; required with O(state=present).
     type: str
-    choices: [stop, kill, freeze, partition]
+    choices: [stop, kill, restart, freeze, partition]
   service:
     description:
       - The Tomcat unit, such as V(tomcat10).
@@ -231,7 +232,7 @@ def server_xml_groups(path):
 def _check_params(module):
     p = module.params
     if p["state"] == "present" and not p["kind"]:
-        _fail(module, "kind is required with state present: stop, kill, freeze or partition.")
+        _fail(module, "kind is required with state present: stop, kill, restart, freeze or partition.")
     for key in ("nft_table", "heal_unit"):
         if not NAME_RE.fullmatch(p[key]):
             _fail(module, f"{key} must be a plain name (letters, digits, '_', '-', '.'), got {p[key]!r}.")
@@ -281,6 +282,9 @@ def inject(module, service):
             if time.monotonic() > deadline:
                 _fail(module, f"{service}'s process {pid} was still there {p['kill_timeout']} s after SIGKILL.")
             time.sleep(0.1)
+    elif kind == "restart":
+        started = time.time()
+        _run(module, ["systemctl", "restart", service])
     elif kind == "freeze":
         _schedule_heal(module, ["/bin/systemctl", "kill", "--signal=SIGCONT", service])
         started = time.time()
@@ -327,7 +331,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             state=dict(type="str", required=True, choices=["present", "absent"]),
-            kind=dict(type="str", choices=["stop", "kill", "freeze", "partition"]),
+            kind=dict(type="str", choices=["stop", "kill", "restart", "freeze", "partition"]),
             service=dict(type="str", default=""),
             drop_addresses=dict(type="list", elements="str", default=[]),
             multicast_groups=dict(type="list", elements="str", default=[]),

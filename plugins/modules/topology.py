@@ -123,6 +123,14 @@ options:
         (C(haproxy_balancer_check_path), C(httpd_balancer_health_check_path)).
     type: bool
     default: true
+  store_group:
+    description:
+      - >-
+        The inventory group of the session store's database host (C(tomcat_ha_store_group)); a strategy with the store
+        (C(store) in the table) needs exactly one host in it, which the
+        R(session_store role,ansible_collections.sessionlab.tomcat_ha.session_store_role) builds.
+    type: str
+    default: session_stores
 seealso:
   - module: sessionlab.tomcat_ha.checks
 """
@@ -257,7 +265,9 @@ ansible_facts:
         hosts:
           description:
             - Per backend, C(route), C(http_port), C(http_address) (the connector's address; "" for every address
-              when the balancers reach it by name) and C(drop_addresses) (what a partition cuts it off from).
+              when the balancers reach it by name), C(drop_addresses) (what a partition cuts it off from) and
+              C(host_name) (Tomcat's Host; with the store the same on every backend, C(localhost) unless the inventory
+              sets C(tomcat_host_name)).
           returned: success
           type: dict
         served_by_header:
@@ -288,6 +298,26 @@ ansible_facts:
           returned: success
           type: list
           elements: str
+        store:
+          description: Whether the strategy keeps the sessions in the session store.
+          returned: success
+          type: bool
+        store_hosts:
+          description: The database host of the store (one), or [] without the store.
+          returned: success
+          type: list
+          elements: str
+        store_host:
+          description:
+            - The name or address the backends reach the database at (its C(session_store_address), else its inventory
+              name), "" without the store.
+          returned: success
+          type: str
+        store_clients:
+          description: The backends' own addresses, the only clients the database admits ([] without the store).
+          returned: success
+          type: list
+          elements: str
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -312,6 +342,7 @@ def main():
             "served_by_header": {"type": "str", "default": "X-Served-By"},
             "apps": {"type": "list", "elements": "raw", "default": []},
             "test_page": {"type": "bool", "default": True},
+            "store_group": {"type": "str", "default": "session_stores"},
         },
         supports_check_mode=True,
     )

@@ -30,7 +30,7 @@ BALANCER_SETTINGS = {
 TLS_BALANCERS = ("nginx", "httpd")
 # The settings that spread one session's requests over every backend: no stickiness.
 ROUND_ROBIN = ("round_robin", "none")
-STRATEGY_KEYS = frozenset(("description", "cluster", *BALANCER_SETTINGS.values()))
+STRATEGY_KEYS = frozenset(("description", "cluster", "store", *BALANCER_SETTINGS.values()))
 # The balancers that check each backend with a page of their own, and the setting that names it: the test page's
 # health.jsp unless the operator names another.
 HEALTH_CHECK_PATHS = {"haproxy": "haproxy_balancer_check_path", "httpd": "httpd_balancer_health_check_path"}
@@ -76,6 +76,12 @@ COMPUTED = {
         "from the session_classes of the applications in tomcat_ha_apps",
         "list them with the applications",
     ),
+    "tomcat_session_store_enabled": ("from tomcat_ha_strategy", "choose a strategy with the store, or one without"),
+    "tomcat_session_store_host": (
+        "from the session_stores group (tomcat_ha_store_group), or its host's session_store_address",
+        "set session_store_address on the database host",
+    ),
+    "session_store_clients": ("from the backends' own addresses (their facts)", "leave them to site.yml"),
     "tomcat_apps_list": ("from tomcat_ha_apps", "set that"),
     "tomcat_apps_cluster": ("from tomcat_ha_strategy", "choose a strategy with a cluster, or one without"),
     "tomcat_apps_test_page": ("from tomcat_ha_test_page", "set that"),
@@ -108,8 +114,11 @@ def check_strategies(strategies):
     for name, entry in strategies.items():
         if not isinstance(entry, Mapping) or set(entry) != STRATEGY_KEYS:
             raise TopologyError(f"strategy {name!r} must have exactly the keys {', '.join(sorted(STRATEGY_KEYS))}")
-        if not isinstance(entry["cluster"], bool):
-            raise TopologyError(f"strategy {name!r}: cluster must be true or false, got {entry['cluster']!r}")
+        for key in ("cluster", "store"):
+            if not isinstance(entry[key], bool):
+                raise TopologyError(f"strategy {name!r}: {key} must be true or false, got {entry[key]!r}")
+        if entry["cluster"] and entry["store"]:
+            raise TopologyError(f"strategy {name!r}: a context has one session manager, the cluster's or the store's")
 
 
 def _check_settings(
@@ -169,6 +178,43 @@ def _addresses(hostvars, hosts):
     return found
 
 
+def _not_loopback(addresses):
+    """The addresses once each, without the loopback ones (which nothing on another host uses)."""
+    return list(dict.fromkeys(a for a in addresses if not a.startswith("127.") and a != "::1"))
+
+
+def _store_hosts(entry, strategy, groups, store_group):
+    """The session store's database host: exactly one with a store strategy, none otherwise."""
+    if not entry["store"]:
+        return []
+    if not isinstance(store_group, str) or not store_group:
+        raise TopologyError(f"tomcat_ha_store_group must be the name of an inventory group (got {store_group!r})")
+    stores = list(groups.get(store_group) or [])
+    if len(stores) != 1:
+        raise TopologyError(
+            f"strategy {strategy} keeps the sessions in a database, and the inventory's '{store_group}' group "
+            f"(tomcat_ha_store_group) must hold its one host (got {len(stores)}): add the database host, which the "
+            "session_store role builds, or choose a strategy without the store."
+        )
+    return stores
+
+
+def _host_names(hostvars, backends, store):
+    """Each backend's Tomcat Host name: its own name, or with the store one name on every backend (Tomcat files a
+    session under the engine's, the Host's and the application's names, and another Host never finds it)."""
+    given = {b: host_vars(_NAME, hostvars, b).get("tomcat_host_name") for b in backends}
+    if not store:
+        return {b: given[b] or b for b in backends}
+    names = {name for name in given.values() if name}
+    if len(names) > 1 or (names and len([n for n in given.values() if n]) != len(backends)):
+        raise TopologyError(
+            "with the session store every backend's tomcat_host_name must be the same, or none of them set (got "
+            f"{', '.join(f'{b}: {given[b]!r}' for b in backends)}): a backend files a session under its Host's name "
+            "and another Host never finds it."
+        )
+    return dict.fromkeys(backends, names.pop() if names else "localhost")
+
+
 def _http_address(address):
     """The connector binds the address the balancers use when that is an IP address; with a host name (which the
     backend itself may resolve to 127.0.1.1) it listens on every address, behind the firewall."""
@@ -194,13 +240,14 @@ def topology(
     served_by_header="X-Served-By",
     apps=None,
     test_page=True,
+    store_group="session_stores",
 ):
     """The setup: the choice and what it means for every role, the routes, the members and the addresses.
 
     Raises TopologyError (settings) or AnsibleFilterError (a host variable, from the member filters); each is
     one sentence. play_hosts (the hosts of the run) are checked against the firewall's needs when firewall is on.
     apps are the operator's applications (checked as data; the tomcat_apps role reads their WARs), test_page
-    whether the test page serves the site's root.
+    whether the test page serves the site's root. A strategy with the store takes its database host from store_group.
     """
     _check_settings(
         strategies, balancer, strategy, backends_group, route_prefix, http_port, cluster_port, served_by_header
@@ -225,8 +272,9 @@ def topology(
             f"the inventory needs a '{balancers_group}' group with the balancer and a '{backends_group}' group "
             f"(tomcat_ha_backends_group) with the Tomcat hosts ({need})."
         )
+    stores = _store_hosts(entry, strategy, groups, store_group)
     if firewall and play_hosts is not None:
-        missing = [h for h in balancers + backends if h not in play_hosts]
+        missing = [h for h in balancers + backends + stores if h not in play_hosts]
         if missing:
             raise TopologyError(
                 "the backends' firewall needs the addresses of every balancer and backend, but "
@@ -244,7 +292,8 @@ def topology(
             f"checks ask for: set {check_setting} to a page of your application that answers without a session "
             "(its health path, such as /shop/health)."
         )
-    _check_inventory(hostvars, balancers + backends)
+    _check_inventory(hostvars, balancers + backends + stores)
+    host_names = _host_names(hostvars, backends, entry["store"])
     routes = build_routes("jvm_routes", backends, hostvars, prefix=route_prefix)
     members = balancer_members(backends, hostvars, routes=routes, default_port=http_port)
     _check_reachable(members, balancers)
@@ -271,7 +320,8 @@ def topology(
             "http_port": by_host[host]["port"],
             "http_address": _http_address(by_host[host]["address"]),
             # A partition cuts this backend off from every address of the balancers and of the other backends.
-            "drop_addresses": list(dict.fromkeys(a for a in drop if not a.startswith("127."))),
+            "drop_addresses": _not_loopback(drop),
+            "host_name": host_names[host],
         }
     return {
         "balancer": balancer,
@@ -308,4 +358,12 @@ def topology(
         "apps": planned,
         "test_page": bool(test_page),
         "session_classes": session_classes(planned),
+        # The session store: its database host (one, or none without the store), the name or address the backends
+        # reach it at, and the backends' addresses, the only clients it admits (and what a partition of it drops).
+        "store": entry["store"],
+        "store_hosts": stores,
+        "store_host": (host_vars(_NAME, hostvars, stores[0]).get("session_store_address") or stores[0])
+        if stores
+        else "",
+        "store_clients": _not_loopback(backend_addresses) if stores else [],
     }

@@ -173,7 +173,8 @@ def test_without_the_test_page_haproxy_and_httpd_need_a_health_check_page_of_the
         ({"served_by_header": "X Served"}, "tomcat_ha_served_by_header must be a header name"),
         (
             {"strategy": ""},
-            "tomcat_ha_strategy must be one of none, ip_hash, hash_cookie, sticky, cluster, sticky_cluster (got '')",
+            "tomcat_ha_strategy must be one of none, ip_hash, hash_cookie, sticky, cluster, sticky_cluster, "
+            "sticky_store (got '')",
         ),
         ({"backends_group": "tomcat"}, "a 'tomcat' group (tomcat_ha_backends_group)"),
     ],
