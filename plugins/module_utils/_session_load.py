@@ -365,6 +365,7 @@ class _Run:
         self.watch = None
         self.stop = None
         self.lock = threading.Lock()
+        self.schedule_lock = threading.Lock()
         self.go = threading.Event()
         self.closed = False
         self.t0 = None
@@ -518,9 +519,12 @@ class _Run:
             now = time.monotonic()
             if now < slot:
                 time.sleep(slot - now)
+            # Read under the lock that ends the schedule early (_end_now): a request starts before the end, or
+            # not at all.
+            with self.schedule_lock:
                 now = time.monotonic()
-            if now >= self.end_m or self.closed:
-                break
+                if now >= self.end_m or self.closed:
+                    break
             self._request(user, now, slot)
             done = time.monotonic()
             slot_index += 1
@@ -560,6 +564,11 @@ class _Run:
                     with contextlib.suppress(OSError):
                         sock.shutdown(socket.SHUT_RDWR)
 
+    def _end_now(self):
+        """End the schedule now: no request starts after this moment (the users read it under the same lock)."""
+        with self.schedule_lock:
+            self.end_m = min(self.end_m, time.monotonic())
+
     def _follow_stop_file(self):
         """Until the schedule's end: once stop_file appears, end the schedule when its condition holds and its tail
         has run (an empty file: at once). What happened goes to self.stop."""
@@ -574,7 +583,7 @@ class _Run:
                 condition = read_stop_condition(handle.read())
         except (OSError, LoadParameterError) as exc:
             # A stop file that cannot be read ends the schedule at once, and says why.
-            self.end_m = time.monotonic()
+            self._end_now()
             self.stop = {"asked": round(asked, 3), "met": None, "ended_by": "stop_file", "error": str(exc)}
             return
         with self.lock:
@@ -586,7 +595,7 @@ class _Run:
         watch = self.watch
         while time.monotonic() < self.end_m:
             if watch.met is not None and time.monotonic() - self.t0m >= watch.met + watch.tail:
-                self.end_m = time.monotonic()
+                self._end_now()
                 break
             time.sleep(STOP_FILE_POLL_S)
         self.stop = {

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.balancer_members import balancer_members
 from ansible_collections.sessionlab.tomcat_ha.plugins.filter.cluster_members import cluster_members
 from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._apps import AppError, plan, session_classes
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._settings import strict_bool, type_problem
 from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._topology import build_routes, host_vars
 
 # The balancer roles (<name>_balancer) and the strategy key each takes its setting from; a strategy is offered on
@@ -81,6 +82,7 @@ COMPUTED = {
         "from the session_stores group (tomcat_ha_store_group), or its host's session_store_address",
         "set session_store_address on the database host",
     ),
+    "tomcat_session_store_tls": ("from the database host's session_store_tls", "set that on the database host"),
     "session_store_clients": ("from the backends' own addresses (their facts)", "leave them to site.yml"),
     "tomcat_apps_list": ("from tomcat_ha_apps", "set that"),
     "tomcat_apps_cluster": ("from tomcat_ha_strategy", "choose a strategy with a cluster, or one without"),
@@ -197,6 +199,15 @@ def _store_hosts(entry, strategy, groups, store_group):
             "session_store role builds, or choose a strategy without the store."
         )
     return stores
+
+
+def _store_tls(hostvars, store):
+    """Whether the database host takes only TLS (its session_store_tls), read as strictly as the role reads it."""
+    value = host_vars(_NAME, hostvars, store).get("session_store_tls", False)
+    problem = type_problem("bool", value)
+    if problem:
+        raise TopologyError(f"session_store_tls of {store} {problem}.")
+    return strict_bool(value)
 
 
 def _host_names(hostvars, backends, store):
@@ -366,4 +377,5 @@ def topology(
         if stores
         else "",
         "store_clients": _not_loopback(backend_addresses) if stores else [],
+        "store_tls": bool(stores) and _store_tls(hostvars, stores[0]),
     }

@@ -54,8 +54,9 @@ def test_the_strategy_table_passes_the_topology_check():
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
 def test_every_strategy_has_exactly_its_keys_and_valid_settings(strategy):
     entry = STRATEGIES[strategy]
-    assert set(entry) == {"description", "cluster", *BALANCERS.values()}
-    assert isinstance(entry["cluster"], bool)
+    assert set(entry) == {"description", "cluster", "store", *BALANCERS.values()}
+    assert isinstance(entry["cluster"], bool) and isinstance(entry["store"], bool)
+    assert not (entry["cluster"] and entry["store"]), "a context has one session manager"
     for balancer, setting in BALANCERS.items():
         assert entry[setting] in [*choices(f"{balancer}_balancer", setting), None], balancer
     assert any(entry[setting] for setting in BALANCERS.values()), "offered on no balancer"
@@ -94,8 +95,9 @@ def test_the_route_binder_is_on_behind_sticky_balancers_only():
         "lb": {"ansible_all_ipv4_addresses": ["10.0.0.9"]},
         "b1": {"ansible_all_ipv4_addresses": ["10.0.0.1"], "ansible_default_ipv4": {"address": "10.0.0.1"}},
         "b2": {"ansible_all_ipv4_addresses": ["10.0.0.2"], "ansible_default_ipv4": {"address": "10.0.0.2"}},
+        "db": {"ansible_all_ipv4_addresses": ["10.0.0.7"]},
     }
-    groups = {"balancers": ["lb"], "backends": ["b1", "b2"]}
+    groups = {"balancers": ["lb"], "backends": ["b1", "b2"], "session_stores": ["db"]}
     found = {}
     for strategy, entry in STRATEGIES.items():
         for balancer, setting in BALANCERS.items():

@@ -208,9 +208,12 @@ def test_site_yml_hands_the_roles_only_what_the_setup_refuses_from_the_inventory
     site = (ROOT / "playbooks" / "site.yml").read_text()
     passed = set(re.findall(r"^ {12}([a-z_]+): ", site, re.M)) | set(re.findall(r"^ {8}([a-z_]+): ", site, re.M))
     passed = {
-        name for name in passed if name.startswith(("tomcat_", "session_app_", "balancer_", "jdk_", "lab_hosts_"))
+        name
+        for name in passed
+        if name.startswith(("tomcat_", "session_app_", "session_store_", "balancer_", "jdk_", "lab_hosts_"))
     }
-    honoured = {"tomcat_jvm_route", "tomcat_http_port"}
+    # tomcat_host_name: each backend's own, or with the store the one the backends share (set on all, or none).
+    honoured = {"tomcat_jvm_route", "tomcat_http_port", "tomcat_host_name"}
     preflights = {name for name in passed if name.endswith("_preflight")}
     assert passed - honoured - preflights - set(COMPUTED) == set()
     assert set(COMPUTED) <= passed
