@@ -658,6 +658,8 @@ CASES = [
          "put a long random one in Ansible Vault", shows="only 5 characters"),
     role("secrets", "session_store", "password-unset", "session_store_password", "",
          "put a long random one in Ansible Vault", shows="is unset"),
+    role("secrets", "session_store", "password-two-lines", "session_store_password", "a-long-password-\nsecond-line",
+         "make it one line", shows="holds a line break"),
     role("injection", "session_store", "database-space", "session_store_database", "tomcat sessions",
          "must be a name of a-z, 0-9 and '_'"),
     role("injection", "session_store", "database-template1", "session_store_database", "template1",
