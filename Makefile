@@ -42,7 +42,7 @@ BROWSER_TOOLS := $(if $(filter 0,$(SCREENSHOTS)),,browser)
 # BUSY=2 keeps two CPU workers of stress-ng busy the whole time (a busy machine). Both work for make faults too.
 export REPEAT BUSY
 BUSY_TOOLS := $(if $(filter-out 0,$(BUSY)),busy-tools)
-SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes apps
+SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes apps store
 
 .PHONY: help prereq venv busy-tools browser apps image lab lab-app faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
 

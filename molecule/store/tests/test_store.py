@@ -51,6 +51,27 @@ def test_postgresql_holds_the_sessions_and_admits_only_the_backends(backends):
     assert apps == ["/Catalina/localhost/"], apps
 
 
+def test_the_store_keeps_the_newer_copy_of_a_session():
+    # DataSourceStore's save, as Tomcat's pool runs it: a DELETE and an INSERT in one transaction. A copy last accessed
+    # before the row it replaces is refused, and the row stays; a newer one replaces it.
+    db = host(DB)
+    row = "INSERT INTO tomcat_sessions VALUES ('guard-test', '1', 1800, {}, '/guard/', ''::bytea)"
+    save = ["BEGIN", "DELETE FROM tomcat_sessions WHERE session_id = 'guard-test'", row, "COMMIT"]
+    read = "SELECT last_access FROM tomcat_sessions WHERE session_id = 'guard-test'"
+
+    def psql(*statements):
+        return db.run("runuser -u postgres -- psql -d tomcat_sessions -tA " + " ".join(f'-c "{s}"' for s in statements))
+
+    try:
+        older = psql(row.format(2000), *save[:2], save[2].format(1000), save[3], read)
+        assert "the newer copy stays" in older.stderr, older.stderr
+        assert older.stdout.split()[-1] == "2000", older.stdout
+        newer = psql(*save[:2], save[2].format(3000), save[3], read)
+        assert newer.rc == 0 and newer.stdout.split()[-1] == "3000", (newer.stdout, newer.stderr)
+    finally:
+        psql("DELETE FROM tomcat_sessions WHERE session_id = 'guard-test'")
+
+
 def test_every_backend_reads_and_writes_its_sessions_in_the_store(backends):
     for name, h in backends.items():
         context = h.file(CONTEXT)
