@@ -137,11 +137,12 @@ molecule: venv image $(if $(filter apps,$(SCENARIOS)),apps) ## Molecule scenario
 	$(if $(filter trixie,$(SCENARIOS)),@LAB_RELEASE=trixie lab/images/build.sh >/dev/null)
 	@scripts/molecule_all.sh $(SCENARIOS)
 
-bench: venv image ## benchmarks: probe and load generator speed, playbook times against their floors (figures, not pass/fail)
+bench: venv image ## benchmarks: probe and load generator speed, playbook times against their floors, the session store's cost per request (figures, not pass/fail)
 	python scripts/bench_probe.py
 	python scripts/bench_load.py
 	python scripts/bench_lab.py
 	python scripts/bench_lab.py --paths
+	python scripts/bench_store.py
 
 docs: venv ## regenerate docs/reference (antsibull-docs) from the argument specs and the plugins' documentation
 	scripts/gen_docs.sh
