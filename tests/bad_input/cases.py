@@ -45,6 +45,12 @@ CLUSTER = {
     "tomcat_cluster_member_name": "localhost",
     "tomcat_cluster_members": [SELF, PEER],
 }
+# The session store on a backend, complete: each case changes one of its settings.
+STORE = {
+    "tomcat_session_store_enabled": True,
+    "tomcat_session_store_host": "db.example",
+    "tomcat_session_store_password": "correct-horse-battery",
+}
 # The cluster without its members, or without its key, for the cases that give their own.
 NO_MEMBERS = {k: v for k, v in CLUSTER.items() if k != "tomcat_cluster_members"}
 NO_KEY = {k: v for k, v in CLUSTER.items() if k != "tomcat_cluster_encryption_key"}
@@ -649,6 +655,24 @@ CASES = [
     role("types", "jdk", "version-8", "jdk_version", 8, "must be a whole major version, 11 or newer", shows="got 8"),
     role("types", "tomcat", "version-word", "tomcat_version", "ten", "is of type str and we were unable to convert to int"),
     role("types", "tomcat", "version-9", "tomcat_version", 9, "must be a major version, 10 or newer", shows="got 9"),
+    # The backends' side of the session store: where it is, who connects, and settings that break its promise.
+    role("green", "tomcat", "store-and-cluster", "tomcat_session_store_enabled", True,
+         "a context has one session manager", shows="both true", **STORE, **CLUSTER),
+    role("green", "tomcat", "store-without-host", "tomcat_session_store_host", "", "needs a database host",
+         **{**STORE, "tomcat_session_store_host": ""}),
+    role("secrets", "tomcat", "store-password-short", "tomcat_session_store_password", "short", "put it in Ansible Vault",
+         shows="got 5 characters", **{**STORE, "tomcat_session_store_password": "short"}),
+    role("injection", "tomcat", "store-database-quote", "tomcat_session_store_database", 'sessions"',
+         "names PostgreSQL takes unquoted", **{**STORE, "tomcat_session_store_database": 'sessions"'}),
+    role("green", "tomcat", "store-backup-with-valve", "tomcat_session_store_max_idle_backup", 0, "must be -1",
+         **{**STORE, "tomcat_session_store_max_idle_backup": 0}),
+    role("green", "tomcat", "store-no-backup-no-valve", "tomcat_session_store_max_idle_backup", -1,
+         "a restart of every backend loses the sessions", shows="is -1",
+         **{**STORE, "tomcat_session_store_valve": False, "tomcat_session_store_max_idle_backup": -1}),
+    role("booleans", "tomcat", "store-valve-y", "tomcat_session_store_valve", "y", STRICT_BOOL,
+         **{**STORE, "tomcat_session_store_valve": "y"}),
+    site("green", "store-without-db-host", "tomcat_ha_strategy", "sticky_store",
+         "group (tomcat_ha_store_group) must hold its one host", shows="got 0"),
     # The session store's database host: names PostgreSQL would refuse or that are its own, the password, the clients.
     role("booleans", "session_store", "tls-y", "session_store_tls", "y", STRICT_BOOL),
     role("booleans", "session_store", "firewall-t", "session_store_firewall_enabled", "t", STRICT_BOOL),
