@@ -194,9 +194,9 @@ def _store_hosts(entry, strategy, groups, store_group):
     stores = list(groups.get(store_group) or [])
     if len(stores) != 1:
         raise TopologyError(
-            f"tomcat_ha_strategy {strategy} keeps the sessions in a database, and the inventory's '{store_group}' group "
-            f"(tomcat_ha_store_group) must hold its one host (got {len(stores)}): add the database host, which the "
-            "session_store role builds, or choose a strategy without the store."
+            f"tomcat_ha_strategy {strategy} keeps the sessions in a database, and the inventory's '{store_group}' "
+            f"group (tomcat_ha_store_group) must hold its one host (got {len(stores)}): add the database host, which "
+            "the session_store role builds, or choose a strategy without the store."
         )
     return stores
 
