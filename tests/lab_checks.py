@@ -121,6 +121,20 @@ def serves(backend) -> bool:
     return backend.run("curl -fsS --max-time 2 -o /dev/null http://127.0.0.1:8080/health.jsp").rc == 0
 
 
+CONNECT = (
+    "python3 -c 'import socket, sys\n"
+    "try:\n"
+    '    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).close(); print("open")\n'
+    'except ConnectionRefusedError: print("refused")\n'
+    'except OSError: print("dropped")\' {} {}'
+)
+
+
+def connect(source, address: str, port: int) -> str:
+    """From the testinfra host `source`, a TCP connection to address:port: open, refused or dropped."""
+    return source.check_output(CONNECT.format(address, port))
+
+
 def ansible_env() -> dict:
     """The environment for running ansible from the project root: its ansible.cfg, no colours."""
     return dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.lab_checks import BACKENDS, BALANCER, CLIENT, CURL, ROUTES, TLS, TOMCAT, balancer_url, host
+from tests.lab_checks import BACKENDS, BALANCER, CLIENT, CURL, ROUTES, TLS, TOMCAT, balancer_url, connect, host
 
 
 def test_tomcat_running_enabled_listening(backends):
@@ -100,19 +100,6 @@ def test_session_cookie_suffix_names_a_backend_and_renames_only_behind_sticky_ba
 
 
 # --- security: checked from the client container, the way anyone else on the lab network would see the hosts
-
-CONNECT = (
-    "python3 -c 'import socket, sys\n"
-    "try:\n"
-    '    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).close(); print("open")\n'
-    'except ConnectionRefusedError: print("refused")\n'
-    'except OSError: print("dropped")\' {} {}'
-)
-
-
-def connect(source, address: str, port: int) -> str:
-    """From the testinfra host `source`: open, refused or dropped."""
-    return source.check_output(CONNECT.format(address, port))
 
 
 def test_only_the_balancer_reaches_http_and_only_members_the_cluster_port(backends, lb):

@@ -10,18 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.lab_checks import BACKENDS, CLIENT, TOMCAT, host, lab_hosts, run_playbook
+from tests.lab_checks import BACKENDS, CLIENT, TOMCAT, connect, host, lab_hosts, run_playbook
 
 DB = next(iter(lab_hosts("session_stores").values()))
 CONTEXT = f"/etc/{TOMCAT}/Catalina/localhost/context.xml.default"
 PSQL = "runuser -u postgres -- psql -d tomcat_sessions -tAc"
-CONNECT = (
-    "python3 -c 'import socket, sys\n"
-    "try:\n"
-    '    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).close(); print("open")\n'
-    'except ConnectionRefusedError: print("refused")\n'
-    'except OSError: print("dropped")\' {} {}'
-)
 
 
 def verify(tmp_path: Path, fault: str) -> dict:
@@ -44,8 +37,8 @@ def test_postgresql_holds_the_sessions_and_admits_only_the_backends(backends):
     address = db.interface("eth0").addresses[0]
     assert db.check_output(f"{PSQL} \"SELECT count(*) FROM pg_tables WHERE tablename = 'tomcat_sessions'\"") == "1"
     for name, h in backends.items():
-        assert h.check_output(CONNECT.format(address, 5432)) == "open", name
-    assert host(CLIENT).check_output(CONNECT.format(address, 5432)) in ("refused", "dropped")
+        assert connect(h, address, 5432) == "open", name
+    assert connect(host(CLIENT), address, 5432) in ("refused", "dropped")
     # The sessions the load created are rows, filed under the one Host name every backend shares.
     apps = db.check_output(f'{PSQL} "SELECT DISTINCT app_name FROM tomcat_sessions"').split()
     assert apps == ["/Catalina/localhost/"], apps
