@@ -331,11 +331,13 @@ def application(opts, out: Path, name: str = "app") -> dict:
             f"FLOW must be a YAML file of the flow its users follow, got {opts.flow!r}: see docs/your-application.md."
         )
     flow = yaml.safe_load(Path(opts.flow).read_text())
+    # The same file serves verify.yml's -e @flow.yml, which reads tomcat_ha_flow.
     if isinstance(flow, dict):
-        flow = flow.get("flow")
+        flow = flow.get("flow", flow.get("tomcat_ha_flow"))
     if not isinstance(flow, list) or not flow or not all(isinstance(step, dict) for step in flow):
         raise AppError(
-            f"{opts.flow} must hold a list of steps (or a mapping with flow:), as session_load's flow option takes."
+            f"{opts.flow} must hold a list of steps (or a mapping with flow: or tomcat_ha_flow:), as session_load's "
+            "flow option takes."
         )
     context = opts.context or f"/{war.stem}"
     if not context.startswith("/"):

@@ -135,6 +135,16 @@ def test_the_application_s_variables_put_its_flow_under_its_context(tmp_path):
     assert app["page"] == "/other/cart"
 
 
+def test_a_flow_file_for_verify_yml_serves_make_lab_app_too(tmp_path):
+    # verify.yml takes the flow as -e @flow.yml, under tomcat_ha_flow: make lab-app reads that file as it is.
+    war, flow = tmp_path / "shop.war", tmp_path / "flow.yml"
+    war.write_bytes(b"PK")
+    flow.write_text("tomcat_ha_flow:\n  - {name: cart, path: cart}\n")
+    options = Namespace(app=str(war), flow=str(flow), context=None, health=None, session_classes=[])
+    variables = json.loads(runner.application(options, tmp_path)["vars_file"].read_text())
+    assert [s["path"] for s in variables["tomcat_ha_flow"]] == ["/shop/cart"]
+
+
 def test_an_application_it_cannot_run_is_one_sentence(tmp_path):
     flow = tmp_path / "flow.yml"
     flow.write_text("flow: 3\n")
