@@ -53,7 +53,9 @@ def test_every_role_is_listed_with_its_page():
 
 def test_every_plugin_is_listed_with_its_page():
     text = _readme()
-    missing = [name for name in sorted(_plugins()) if not re.search(rf"\[`{name}`\]\(docs/reference/{name}_\w+\.rst\)", text)]
+    missing = [
+        name for name in sorted(_plugins()) if not re.search(rf"\[`{name}`\]\(docs/reference/{name}_\w+\.rst\)", text)
+    ]
     assert not missing, f"README.md does not list the plugins {missing}"
 
 
@@ -126,10 +128,14 @@ def test_the_ports_the_guide_lists_are_the_defaults():
         f"{_default('nginx_balancer', 'nginx_balancer_listen_port')}/tcp",
         f"{_default('nginx_balancer', 'nginx_balancer_tls_listen_port')}/tcp",
         f"{_default('session_store', 'session_store_port')}/tcp",
-        f"{_default('tomcat', 'tomcat_cluster_mcast_port')}/udp to {_default('tomcat', 'tomcat_cluster_mcast_address')}",
+        "{}/udp to {}".format(
+            _default("tomcat", "tomcat_cluster_mcast_port"), _default("tomcat", "tomcat_cluster_mcast_address")
+        ),
         re.search(r'"tomcat_ha_http_port", "int", (\d+)', topology).group(1) + "/tcp",
         re.search(r'"tomcat_ha_cluster_port", "int", (\d+)', topology).group(1) + "/tcp",
     }
     for port in sorted(expected):
         assert f"| {port} " in text, f"docs/hosts.md's ports table does not name {port}"
-    assert _default("httpd_balancer", "httpd_balancer_listen_port") == _default("nginx_balancer", "nginx_balancer_listen_port")
+    assert _default("httpd_balancer", "httpd_balancer_listen_port") == _default(
+        "nginx_balancer", "nginx_balancer_listen_port"
+    )
