@@ -107,6 +107,7 @@ lint: venv ## yamllint, ansible-lint (production profile, offline), antsibull-do
 	  --validate-collection-refs dependent --disallow-unknown-collection-refs .
 	@# The changelog: every fragment in changelogs/fragments/ and changelogs/changelog.yaml, by their schema.
 	antsibull-changelog lint
+	antsibull-changelog lint-changelog-yaml --strict changelogs/changelog.yaml
 	ruff check .
 	ruff format --check .
 	@# The real-hosts inventory is only syntax-checked and listed here: its hosts are never contacted.

@@ -18,6 +18,10 @@ GALAXY = yaml.safe_load((ROOT / "galaxy.yml").read_text())
 CHANGELOG = yaml.safe_load((ROOT / "changelogs" / "changelog.yaml").read_text())
 FRAGMENTS = ROOT / "changelogs" / "fragments"
 VERSION_ADDED = re.compile(r"^\s*version_added:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
+REFERENCE = ROOT / "docs" / "reference"
+# A plugin's reference page (docs/reference, kept current by test_docs.py) and the release it says it is new in.
+PLUGIN_PAGE = re.compile(r"(.+)_(module|filter|test|lookup|callback|inventory|connection|become)\.rst\Z")
+NEW_IN = re.compile(r"^New in sessionlab\.tomcat\\_ha (\S+)$", re.MULTILINE)
 # Galaxy's rules for a tag, and its limit on their number.
 TAG = re.compile(r"[a-z0-9_]{1,64}\Z")
 MAX_TAGS = 20
@@ -57,6 +61,35 @@ def test_no_version_added_is_newer_than_galaxy_version():
     assert found, "no version_added found in plugins/ or roles/: the scan is broken"
     newer = [where for where, value in found.items() if Version(value) > galaxy]
     assert not newer, f"newer than galaxy.yml's {galaxy}:\n" + "\n".join(newer)
+
+
+def test_every_version_added_is_a_release_or_the_one_in_preparation():
+    """A version_added names a version users can install: a release of changelog.yaml, or galaxy.yml's next one."""
+    known = set(CHANGELOG["releases"]) | {GALAXY["version"]}
+    unknown = [where for where, value in _version_added().items() if value not in known]
+    assert not unknown, f"never released, and not galaxy.yml's {GALAXY['version']}:\n" + "\n".join(unknown)
+
+
+def test_every_plugin_new_in_a_release_is_listed_in_it():
+    """A plugin whose version_added names a release that was cut without it says it shipped where it did not."""
+    missing, checked = [], 0
+    for page in sorted(REFERENCE.glob("*.rst")):
+        kind_match = PLUGIN_PAGE.match(page.name)
+        added = NEW_IN.search(page.read_text())
+        if not kind_match or not added or added.group(1) not in CHANGELOG["releases"]:
+            continue
+        name, kind = kind_match.groups()
+        checked += 1
+        release = CHANGELOG["releases"][added.group(1)]
+        listed = release.get("modules", []) if kind == "module" else release.get("plugins", {}).get(kind, [])
+        if name not in {entry["name"] for entry in listed}:
+            missing.append(f"{kind} {name} (new in {added.group(1)})")
+    assert checked, "no plugin page of docs/reference says which release it is new in: the scan is broken"
+    assert not missing, (
+        "new in a release of changelogs/changelog.yaml that does not list them: make such a plugin new in the next"
+        " release (its version_added and galaxy.yml's version), or, while the release is not yet published, let it"
+        " join the release: antsibull-changelog release --reload-plugins --update-existing:\n" + "\n".join(missing)
+    )
 
 
 def test_changelog_md_is_what_antsibull_changelog_writes(tmp_path):
