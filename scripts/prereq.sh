@@ -41,7 +41,7 @@ apt_install() {
 }
 
 # python -m venv installs pip with the interpreter's ensurepip module, which Debian ships apart, in python3-venv;
-# without it the venv is made and then fails, with a message about ensurepip that names no package.
+# without it python -m venv stops halfway and leaves a .venv without pip behind, so check before it runs.
 can_make_venv() { "$1" -c 'import ensurepip, venv; ensurepip.version()' >/dev/null 2>&1; }
 if [ "$venv_only" -eq 1 ]; then
   python=${PYTHON:-python3}
