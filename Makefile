@@ -53,6 +53,7 @@ prereq: ## make sure the Docker engine (and test tools) are there; start or inst
 	@scripts/prereq.sh --test
 
 $(VENV)/.installed: requirements.txt
+	@PYTHON=$(PYTHON) scripts/prereq.sh --venv
 	@echo "venv: installing pinned tools into $(VENV)"
 	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install --quiet --upgrade pip
@@ -96,7 +97,7 @@ lab-down: venv ## remove the lab's containers and network (nothing else)
 
 test: lint build unit unit-nginx unit-browser sanity molecule ## lint, build, unit tests (all three), sanity, Molecule scenarios
 
-lint: venv ## yamllint, ansible-lint (production profile, offline), antsibull-docs, ruff
+lint: venv ## yamllint, ansible-lint (production profile, offline), antsibull-docs, antsibull-changelog, ruff
 	yamllint --strict .
 	@# ansible-lint finds collections in ANSIBLE_HOME first, where Molecule installs this one: a copy from an
 	@# earlier run would hide a new plugin of the checkout. Its own empty home makes it read the checkout.
@@ -104,6 +105,9 @@ lint: venv ## yamllint, ansible-lint (production profile, offline), antsibull-do
 	@# The plugins' and roles' documentation: schema, markup, references to this collection and ansible.builtin.
 	antsibull-docs lint-collection-docs --plugin-docs --output-format simplified-rst \
 	  --validate-collection-refs dependent --disallow-unknown-collection-refs .
+	@# The changelog: every fragment in changelogs/fragments/ and changelogs/changelog.yaml, by their schema.
+	antsibull-changelog lint
+	antsibull-changelog lint-changelog-yaml --strict changelogs/changelog.yaml
 	ruff check .
 	ruff format --check .
 	@# The real-hosts inventory is only syntax-checked and listed here: its hosts are never contacted.

@@ -7,19 +7,22 @@
 #   --browser  only Debian's chromium (the lab's screenshots and the report page's browser test)
 #   --busy     only Debian's stress-ng (make lab BUSY=n keeps the CPUs busy with it)
 #   --apps     only the JDK and Tomcat's servlet API that lab/apps/build.py compiles the test applications with
+#   --venv     only that $PYTHON (default python3) can make a virtualenv with pip (Debian's python3-venv)
 set -euo pipefail
 
 test_tools=0
 browser_only=0
 busy_only=0
 apps_only=0
+venv_only=0
 for arg in "$@"; do
   case "$arg" in
     --test) test_tools=1 ;;
     --browser) browser_only=1 ;;
     --busy) busy_only=1 ;;
     --apps) apps_only=1 ;;
-    *) printf 'prereq: error: unknown option %s: use --test, --browser, --busy or --apps.\n' "$arg" >&2; exit 2 ;;
+    --venv) venv_only=1 ;;
+    *) printf 'prereq: error: unknown option %s: use --test, --browser, --busy, --apps or --venv.\n' "$arg" >&2; exit 2 ;;
   esac
 done
 
@@ -36,6 +39,21 @@ apt_install() {
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
+
+# python -m venv installs pip with the interpreter's ensurepip module, which Debian ships apart, in python3-venv;
+# without it python -m venv stops halfway and leaves a .venv without pip behind, so check before it runs.
+can_make_venv() { "$1" -c 'import ensurepip, venv; ensurepip.version()' >/dev/null 2>&1; }
+if [ "$venv_only" -eq 1 ]; then
+  python=${PYTHON:-python3}
+  can_make_venv "$python" && exit 0
+  # Installing the package helps only Debian's own interpreter (/usr/bin/python3.N).
+  if is_root && is_debian && [[ "$(readlink -f "$(command -v "$python")" 2>/dev/null)" =~ ^/usr/bin/python3\.[0-9]+$ ]]; then
+    say "installing python3-venv with apt-get ($python has no ensurepip, which python -m venv installs pip with)"
+    apt_install python3-venv || die "apt-get could not install python3-venv: check the package archive and retry."
+    can_make_venv "$python" && exit 0
+  fi
+  die "$python cannot make a virtualenv with pip, since it has no ensurepip module: install Debian's python3-venv (as root: apt-get install python3-venv) or set PYTHON to an interpreter that has ensurepip, and retry."
+fi
 
 if [ "$browser_only" -eq 1 ]; then
   [ -x /usr/bin/chromium ] && exit 0

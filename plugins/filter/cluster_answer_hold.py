@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: cluster_answer_hold
 short_description: How long synchronous session replication to a hung peer can hold a backend's answers
-version_added: 0.3.0
+version_added: 1.0.0
 author: sessionlab maintainers (@sessionlab)
 positional: _input, sender_timeout
 description:

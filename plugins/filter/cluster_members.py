@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: cluster_members
 short_description: Tomcat static cluster members (StaticMembershipService) from the backends
-version_added: 0.1.0
+version_added: 1.0.0
 author: sessionlab maintainers (@sessionlab)
 positional: _input, hostvars
 description:

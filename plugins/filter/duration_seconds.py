@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: duration_seconds
 short_description: Read a balancer's time setting as seconds
-version_added: 0.3.0
+version_added: 1.0.0
 author: sessionlab maintainers (@sessionlab)
 positional: _input, dialect
 description:

@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: jvm_routes
 short_description: Map each backend to its Tomcat jvmRoute
-version_added: 0.1.0
+version_added: 1.0.0
 author: sessionlab maintainers (@sessionlab)
 positional: _input, hostvars
 description:

@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: nginx_hash
 short_description: Predict which upstream server nginx's "hash $key consistent" picks for a key
-version_added: 0.2.0
+version_added: 1.0.0
 author: sessionlab maintainers (@sessionlab)
 positional: _input, servers
 description:

@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: nginx_ip_hash
 short_description: Predict which upstream server nginx's ip_hash picks for a client address
-version_added: 0.1.0
+version_added: 1.0.0
 author: sessionlab maintainers (@sessionlab)
 positional: _input, servers
 description:

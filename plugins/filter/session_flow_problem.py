@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: session_flow_problem
 short_description: What is wrong with a flow for session_probe and session_load, in one sentence, or nothing
-version_added: 0.3.0
+version_added: 1.0.0
 author: sessionlab maintainers (@sessionlab)
 description:
   - Reads a flow as M(sessionlab.tomcat_ha.session_probe) and M(sessionlab.tomcat_ha.session_load) take it (their

@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: session_verdict
 short_description: Judge a verification's probes and load run against a strategy's expectation
-version_added: 0.2.0
+version_added: 1.0.0
 author: sessionlab maintainers (@sessionlab)
 positional: _input, expected
 description:

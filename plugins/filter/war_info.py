@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: war_info
 short_description: Read what a WAR on the controller declares, distributable first
-version_added: 0.3.0
+version_added: 1.0.0
 author: sessionlab maintainers (@sessionlab)
 positional: _input
 description:

@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 ---
 module: app_plan
 short_description: Check the applications to deploy, fetch their WARs and read them on the controller
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - >-
     The applications the R(tomcat_apps role,ansible_collections.sessionlab.tomcat_ha.tomcat_apps_role) deploys,

@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 ---
 module: backend_fault
 short_description: Inject a fault into a Tomcat backend, or undo every fault it has
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - >-
     With O(state=present), makes one fault happen to the Tomcat service of the host: V(stop) (a clean stop),

@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 ---
 module: checks
 short_description: Check settings in one task, each check with a message of its own
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - >-
     Runs a list of checks in order, on the controller. Each check is a condition, or a list of them, as in

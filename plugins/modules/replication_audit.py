@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 ---
 module: replication_audit
 short_description: Find the session attributes Tomcat could not replicate, in its journal
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - >-
     Reads what the Tomcat unit wrote to systemd's journal since a time or after a journal cursor, and returns every

@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 ---
 module: session_load
 short_description: Load a session test page with many users and check what they saw
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - >-
     Runs O(users) virtual users against O(url) for O(duration) seconds at a total of O(rate) requests per second,

@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 ---
 module: session_probe
 short_description: Sample a session test page like a user refreshing a browser
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Requests O(url) O(count) times with a cookie jar, the way a browser keeps its session cookie,
     and records which backend answered, the session ID and the session counter of every response.

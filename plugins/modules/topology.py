@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 ---
 module: topology
 short_description: Compute the setup of site.yml and verify.yml from the inventory, once
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - >-
     The one composition point of the collection. From the inventory (the groups, every backend's host variables and

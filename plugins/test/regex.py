@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: regex
 short_description: Whether a value is a regular expression a server can compile
-version_added: 0.3.0
+version_added: 1.0.0
 author: sessionlab maintainers (@sessionlab)
 description:
   - True for a string that compiles as a regular expression, so that a setting such as nginx's location pattern is
