@@ -10,13 +10,14 @@ fi
 printf 'build: %s holds %s files, none of them tests or lab tooling\n' "$tarball" "$(tar -tzf "$tarball" | grep -vc '/$')"
 
 # The installed collection's own playbooks resolve and parse: install the tarball into a scratch path and
-# syntax-check sessionlab.tomcat_ha.site and sessionlab.tomcat_ha.verify from there, not from the checkout.
+# syntax-check sessionlab.tomcat_ha.site, sessionlab.tomcat_ha.verify and sessionlab.tomcat_ha.uninstall from there, not
+# from the checkout.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 ANSIBLE_COLLECTIONS_PATH="$scratch" ansible-galaxy collection install --offline --force -p "$scratch" "$tarball" >/dev/null
-for playbook in sessionlab.tomcat_ha.site sessionlab.tomcat_ha.verify; do
+for playbook in sessionlab.tomcat_ha.site sessionlab.tomcat_ha.verify sessionlab.tomcat_ha.uninstall; do
   ANSIBLE_COLLECTIONS_PATH="$scratch" ANSIBLE_ROLES_PATH="$scratch" \
     ansible-playbook -i inventories/lab "$playbook" --syntax-check >/dev/null \
     || { printf 'build: the installed collection playbook %s does not parse\n' "$playbook" >&2; exit 1; }
 done
-printf 'build: the installed collection runs sessionlab.tomcat_ha.site and sessionlab.tomcat_ha.verify (syntax-checked)\n'
+printf 'build: the installed collection runs sessionlab.tomcat_ha.site, sessionlab.tomcat_ha.verify and sessionlab.tomcat_ha.uninstall (syntax-checked)\n'
