@@ -114,6 +114,7 @@ lint: venv ## yamllint, ansible-lint (production profile, offline), antsibull-do
 	ansible-playbook -i inventories/lab site.yml --syntax-check
 	ansible-playbook -i inventories/lab site.yml --list-hosts
 	ansible-playbook -i inventories/lab playbooks/verify.yml --syntax-check
+	ansible-playbook -i inventories/lab playbooks/uninstall.yml --syntax-check
 
 build: venv ## build the collection tarball and check nothing but the collection went in
 	@rm -rf build/dist && mkdir -p build/dist
