@@ -207,7 +207,6 @@ def _shown(path: Path) -> str:
 def write_summaries(report_dir: Path, results: Path = RESULTS) -> list[str]:
     """Write docs/results/<kind>.json from each complete run in report_dir; a sentence for each left as it was."""
     notes = []
-    results.mkdir(parents=True, exist_ok=True)
     for kind, spec in KINDS.items():
         target = results / f"{kind}.json"
         try:
@@ -223,6 +222,7 @@ def write_summaries(report_dir: Path, results: Path = RESULTS) -> list[str]:
                 summary["cores"] = old["cores"]
         text = json.dumps(summary, indent=1, ensure_ascii=False) + "\n"
         if not target.exists() or target.read_text() != text:
+            results.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
             notes.append(f"docs: {_shown(target)} written from {report_dir / spec['report']}.")
     return notes
@@ -247,9 +247,12 @@ def _matched_line(data: dict) -> str:
 
 
 def _machine(data: dict) -> str:
+    """When and where the run was: its date, its hosts' release, the machine's cores and load average."""
     load = data["load_average"]
-    average = f", load average {load[0]:g} to {load[1]:g} during the loads" if load else ""
-    return f"on {data['date']}, {data['cores']} cores{average}"
+    average = f" (load average {load[0]:g} to {load[1]:g} during the loads)" if load else ""
+    release = data["title"].rpartition(", ")[2]
+    hosts = f" on {release} hosts" if release.startswith("Debian") else ""
+    return f"on {data['date']}{hosts}, on a machine of {data['cores']} cores{average}"
 
 
 def _stage_times(data: dict) -> str:
@@ -263,7 +266,7 @@ def block_lab_table(results: Path = RESULTS) -> str:
         return _no_summary("lab")
     return "\n".join(
         [
-            f"`make lab` {_machine(data)} ({data['title']}):",
+            f"The last complete `make lab`, {_machine(data)}:",
             "",
             "```",
             text_table(data["rows"]),
