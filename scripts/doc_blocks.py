@@ -497,9 +497,24 @@ def render(text: str, where: str, rendered: dict[str, str]) -> str:
         name = match.group("name")
         if name not in rendered:
             rendered[name] = BLOCKS[name]()
-        return match.group("begin") + rendered[name] + "\n" + match.group("end")
+        return match.group("begin") + _relinked(rendered[name], where) + "\n" + match.group("end")
 
     return BLOCK.sub(fill, text)
+
+
+def _relinked(block: str, where: str) -> str:
+    """A block's relative links, written for docs/, made relative to the file it stands in (the README's)."""
+    base = Path(where).parent
+    if base == Path("docs"):
+        return block
+
+    def link(match: re.Match) -> str:
+        target = match.group(1)
+        if "://" in target or target.startswith("#"):
+            return match.group(0)
+        return "](" + os.path.relpath(os.path.normpath(Path("docs") / target), base) + ")"
+
+    return re.sub(r"\]\(([^)\s]+)\)", link, block)
 
 
 def stale() -> dict[Path, tuple[str, str]]:

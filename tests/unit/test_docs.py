@@ -145,6 +145,17 @@ def test_a_block_is_filled_and_the_text_around_it_kept():
     assert doc_blocks.render(filled, "x.md", {}) == filled
 
 
+def test_a_block_in_the_readme_links_from_the_root():
+    filled = doc_blocks.render(
+        "<!-- BEGIN generated: variables -->\n<!-- END generated: variables -->\n", "README.md", {}
+    )
+    assert "](playbooks/vars/faults.yml)" in filled and "](docs/failover.md)" in filled
+    in_docs = doc_blocks.render(
+        "<!-- BEGIN generated: variables -->\n<!-- END generated: variables -->\n", "docs/x.md", {}
+    )
+    assert "](../playbooks/vars/faults.yml)" in in_docs and "](failover.md)" in in_docs
+
+
 def test_every_scenario_is_listed_and_in_make_test_or_left_out_with_a_reason():
     directories = {p.parent.name for p in (ROOT / "molecule").glob("*/molecule.yml")}
     listed = doc_blocks.scenarios()
