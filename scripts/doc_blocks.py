@@ -482,14 +482,14 @@ def doc_paths() -> list[Path]:
 
 def render(text: str, where: str, rendered: dict[str, str]) -> str:
     """The text with every block it marks filled; DocsError for an unknown name or a marker without its pair."""
-    pairs = [(m.group("name"), m.group(0)) for m in BLOCK.finditer(text)]
+    pairs = [m.group("name") for m in BLOCK.finditer(text)]
     markers = MARKER.findall(text)
     if len(markers) != 2 * len(pairs):
         raise DocsError(
             f"{where}: every <!-- BEGIN generated: NAME --> needs its <!-- END generated: NAME --> after it, on a line "
             f"of its own, and none may nest: found {len(markers)} markers and {len(pairs)} whole blocks"
         )
-    unknown = sorted({name for name, _ in pairs} - set(BLOCKS))
+    unknown = sorted(set(pairs) - set(BLOCKS))
     if unknown:
         raise DocsError(f"{where}: unknown generated block {', '.join(unknown)}: the blocks are {', '.join(BLOCKS)}")
 
@@ -540,8 +540,8 @@ def main(argv: list[str] | None = None) -> int:
     except DocsError as exc:
         print(f"docs: {exc}.", file=sys.stderr)
         return 2
-    for path, (_, fresh) in changed.items():
-        path.write_text(fresh)
+    for path, texts in changed.items():
+        path.write_text(texts[1])
         print(f"docs: {path.relative_to(ROOT)} regenerated")
     return 0
 
