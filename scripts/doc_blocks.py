@@ -75,7 +75,7 @@ ROW_KEYS = (
     "error",
 )
 # The README's lab-output block: the last rows of make lab's table.
-OUTPUT_ROWS = 3
+OUTPUT_ROWS = 2
 # What a fault hits (playbooks/vars/faults.yml's scope), in words.
 SCOPES = {
     "target": "the backend serving the probe's session",
@@ -462,6 +462,41 @@ def block_variables() -> str:
     return "\n".join(out)
 
 
+def role_tags() -> dict[str, list[str]]:
+    """Each role's tags (but always), in the order its tasks name them, tasks/main.yml first."""
+
+    def walk(node, found: list[str]) -> None:
+        if isinstance(node, dict):
+            value = node.get("tags")
+            for tag in [value] if isinstance(value, str) else value or []:
+                if tag != "always" and tag not in found:
+                    found.append(tag)
+            for child in node.values():
+                walk(child, found)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child, found)
+
+    out = {}
+    for role in sorted(p for p in (ROOT / "roles").iterdir() if (p / "tasks").is_dir()):
+        found: list[str] = []
+        files = sorted((role / "tasks").glob("*.yml"), key=lambda p: (p.name != "main.yml", p.name))
+        for path in files:
+            walk(yaml.safe_load(path.read_text()), found)
+        if found:
+            out[role.name] = found
+    return out
+
+
+def block_tags() -> str:
+    out = ["| role | tags |", "|---|---|"]
+    out += [
+        f"| [{role}](reference/{role}_role.rst) | {', '.join(f'`{tag}`' for tag in tags)} |"
+        for role, tags in role_tags().items()
+    ]
+    return "\n".join(out)
+
+
 BLOCKS = {
     "lab-table": block_lab_table,
     "lab-output": block_lab_output,
@@ -470,6 +505,7 @@ BLOCKS = {
     "scenarios": block_scenarios,
     "make-targets": block_make_targets,
     "variables": block_variables,
+    "tags": block_tags,
 }
 
 
