@@ -6,8 +6,9 @@ A block is the text between ``<!-- BEGIN generated: NAME -->`` and ``<!-- END ge
 or docs/*.md; BLOCKS maps each NAME to what renders it from its one source:
 
 - the results of the last complete ``make lab`` and ``make faults``: docs/results/lab.json and faults.json, written
-  here from lab-report/report.json and faults.json. A run of some rows only (``ONLY=``) or of repeats (``REPEAT=``)
-  never replaces the summary of a complete run: it is left as it is, with a sentence saying why;
+  here from lab-report/report.json and faults.json. A run of some rows only (``ONLY=``), of repeats (``REPEAT=``)
+  or with a run that left no result (a failed provision) never replaces the summary of a complete run: it is left
+  as it is, with a sentence saying why;
 - playbooks/vars/faults.yml (the fault kinds), molecule/scenarios.yml (the Molecule scenarios), the Makefile's
   ``## `` help texts (the make targets), and the collection's ``tomcat_ha_*`` inputs (the topology module's
   options, the verification role's argument specs and PLAYBOOK_VARIABLES below) for docs/variables.md.
@@ -170,6 +171,13 @@ def summarize(kind: str, report_dir: Path, cores: int | None = None) -> dict:
             f"{path} holds {len(names)} of the {len(expected)} runs of lab/experiments.yml (without "
             f"{', '.join(missing)}): a partial run ({spec['command']} ONLY=...) never replaces the summary of a "
             f"complete one; run {spec['command']} without ONLY"
+        )
+    unmeasured = [r["experiment"] for r in report["rows"] if "error" in r]
+    if unmeasured:
+        raise DocsError(
+            f"{path} has no result for {len(unmeasured)} of its runs ({', '.join(unmeasured[:3])}"
+            f"{', ...' if len(unmeasured) > 3 else ''}: a provision or a verification failed, read its log in "
+            f"{report_dir / 'logs'}); run {spec['command']} again once it passes"
         )
     by_name = {r["experiment"]: r for r in report["rows"]}
     rows = [

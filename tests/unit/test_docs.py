@@ -264,4 +264,10 @@ def test_a_partial_or_repeated_run_never_replaces_the_summary_of_a_complete_one(
     assert len(notes) == 1 and "holds 1 of the" in notes[0] and "ONLY=" in notes[0], notes
     notes = doc_blocks.write_summaries(_lab_report(tmp_path / "repeat", [f"{n}.run1" for n in names]), results)
     assert len(notes) == 1 and "REPEAT" in notes[0], notes
+    failed = _lab_report(tmp_path / "failed", names)
+    report = json.loads((failed / "faults.json").read_text())
+    report["rows"][1] = {**report["rows"][1], "error": "provision failed", "matched": False}
+    (failed / "faults.json").write_text(json.dumps(report))
+    notes = doc_blocks.write_summaries(failed, results)
+    assert len(notes) == 1 and f"no result for 1 of its runs ({names[1]}: a provision" in notes[0], notes
     assert (results / "faults.json").read_text() == complete
