@@ -80,13 +80,13 @@ apps: venv ## build the test applications (build/apps/*.war) from lab/apps with 
 image: prereq ## build the base and lab images (of LAB_RELEASE) when missing or changed
 	@lab/images/build.sh >/dev/null
 
-lab-up: venv image ## start the four lab hosts and print their addresses
+lab-up: venv image ## start the five lab hosts and print their addresses
 	@ansible-playbook lab/playbooks/lab_up.yml
 
 lab: venv image apps $(BROWSER_TOOLS) $(BUSY_TOOLS) ## build the lab, run every experiment under load, write lab-report/index.html
 	@python -m lab $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
-faults: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## run the fault matrix (setups x stop, kill, freeze, partition, restart) under load
+faults: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## run the fault matrix (setups x faults of lab/experiments.yml) under load
 	@python -m lab --faults $(if $(ONLY),$(addprefix --only ,$(ONLY)))
 
 lab-app: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## your WAR in the lab: make lab-app WAR=app.war FLOW=flow.yml [CONTEXT=/app] [HEALTH=/health] [CLASSES='com\.example\..*']
@@ -149,8 +149,9 @@ bench: venv image ## benchmarks: probe and load generator speed, playbook times 
 	python scripts/bench_lab.py --paths
 	python scripts/bench_store.py
 
-docs: venv ## regenerate docs/reference (antsibull-docs) from the argument specs and the plugins' documentation
+docs: venv ## regenerate docs/reference (antsibull-docs), the results summaries (docs/results) from a complete run in lab-report/, and the docs' generated blocks
 	scripts/gen_docs.sh
+	python -m scripts.doc_blocks
 
 clean: lab-down ## remove the lab, build outputs and reports (keeps images and .venv)
 	rm -rf build lab-report .pytest_cache .ruff_cache
