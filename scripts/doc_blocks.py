@@ -75,8 +75,8 @@ ROW_KEYS = (
     "stage_error",
     "error",
 )
-# The README's lab-output block: the last rows of make lab's table.
-OUTPUT_ROWS = 2
+# The README's lab-output block: the first rows of make lab's table, the tutorial's four setups.
+OUTPUT_ROWS = 4
 # What a fault hits (playbooks/vars/faults.yml's scope), in words.
 SCOPES = {
     "target": "the backend serving the probe's session",
@@ -291,11 +291,12 @@ def block_lab_output(results: Path = RESULTS) -> str:
     data = summary("lab", results)
     if data is None:
         return _no_summary("lab")
-    rows = data["rows"][-OUTPUT_ROWS:]
+    rows, rest = data["rows"][:OUTPUT_ROWS], len(data["rows"]) - OUTPUT_ROWS
     return "\n".join(
         [
             "```",
             columns([HEADERS] + [cells(r) for r in rows]),
+            *([f"... {rest} more rows"] if rest > 0 else []),
             "",
             f"lab: {_matched_line(data)}; report: lab-report/report.md, page: lab-report/index.html",
             "```",

@@ -14,8 +14,9 @@ from tests.unit import _cli
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 HOSTS = ROOT / "docs" / "hosts.md"
-# The README is the collection's front page: what it is, requirements and install on the first screen.
-README_MAX_LINES = 175
+# The README is the collection's front page: what it is, requirements and install on the first screen. About 140
+# lines of text and examples, the generated lab output, and a line for every role, plugin and make target.
+README_MAX_LINES = 180
 FIRST_SCREEN = 45
 
 
