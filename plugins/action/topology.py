@@ -122,6 +122,7 @@ class ActionModule(ActionBase):
         if unread:
             raise TopologyError(
                 f"deployed reads the record site.yml leaves on every balancer and backend (the local fact {FACT}), but "
-                f"the local facts of {', '.join(unread)} were not gathered: gather them first (gather_subset local)."
+                f"the local facts of {', '.join(unread)} were not gathered: run on every balancer and backend (no "
+                "--limit), with their local facts gathered (gather_subset local)."
             )
         return {host: (hostvars[host]["ansible_local"] or {}).get(FACT) for host in hosts}

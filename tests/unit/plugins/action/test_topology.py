@@ -203,4 +203,4 @@ def test_hosts_whose_local_facts_were_not_gathered_are_named(repo_root, tmp_path
     records = {"lb": HTTPD_STICKY}
     rc, output, _seen = deployed_play(repo_root, tmp_path, records)
     assert rc != 0, output
-    assert "the local facts of b1, b2 were not gathered: gather them first (gather_subset local)" in output
+    assert "the local facts of b1, b2 were not gathered: run on every balancer and backend (no --limit)" in output
