@@ -353,16 +353,8 @@ def verify_as_deployed(tmp_path, extra: dict) -> subprocess.CompletedProcess:
     (tmp_path / "inventory").mkdir()
     inventory = write_inventory(tmp_path / "inventory", data)
     # Without the scenario's name for the run, the result is named after the setup it judged.
-    given = {k: v for k, v in scenario_vars().items() if k not in setup and k != "tomcat_ha_experiment"}
-    return subprocess.run(
-        ["ansible-playbook", "-i", str(inventory), "playbooks/verify.yml", "-e", json.dumps({**given, **extra})],
-        cwd=ROOT,
-        env=ansible_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    leave_out = (*setup, "tomcat_ha_experiment")
+    return run_playbook(extra, playbook="playbooks/verify.yml", inventory=inventory, timeout=600, leave_out=leave_out)
 
 
 def test_site_yml_records_the_switch_and_verify_yml_judges_it_without_e(tmp_path, backends):
