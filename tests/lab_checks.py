@@ -146,12 +146,14 @@ def run_playbook(
     inventory: str | os.PathLike | None = None,
     timeout: float = 900,
     options: tuple[str, ...] = (),
+    leave_out: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess:
     """ansible-playbook PLAYBOOK against the lab (or another inventory) from the project root.
 
-    The running scenario's variables (its molecule.yml) are passed too, so that the run changes only what
-    `extra` changes.
+    The running scenario's variables (its molecule.yml) are passed too, but those named in `leave_out`, so that the
+    run changes only what `extra` changes.
     """
+    given = {name: value for name, value in scenario_vars().items() if name not in leave_out}
     return subprocess.run(
         [
             "ansible-playbook",
@@ -159,7 +161,7 @@ def run_playbook(
             str(inventory or INVENTORY.parent),
             playbook,
             "-e",
-            json.dumps({**scenario_vars(), **extra}),
+            json.dumps({**given, **extra}),
             *options,
         ],
         cwd=ROOT,

@@ -1,12 +1,15 @@
 # Copyright (c) 2026, sessionlab maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Action for sessionlab.tomcat_ha.topology: the setup of a run, computed once from the inventory."""
+"""Action for sessionlab.tomcat_ha.topology: the setup of a run, computed once from the inventory (with deployed, the
+balancer and the strategy site.yml recorded on the hosts)."""
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 from ansible.plugins.action import ActionBase
+from ansible.utils.vars import load_extra_vars
+from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._deployed import FACT, RECORDED, deployed, record
 from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._settings import type_problem
 from ansible_collections.sessionlab.tomcat_ha.plugins.plugin_utils._setup import TopologyError, topology
 
@@ -32,6 +35,7 @@ VARIABLES = {
 }
 ARGUMENT_SPEC = {
     "strategies": {"type": "dict", "required": True},
+    "deployed": {"type": "bool", "default": False},
     **{option: {"type": kind} for option, (_var, kind, _default) in VARIABLES.items()},
 }
 # Handed through to the balancer role as they are.
@@ -48,18 +52,35 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         given = self._task.args
+        extra = self._extra_vars()
+        # The options the run asks for itself (-e, or the task's own), which a record must not contradict.
+        asked = {}
         for option, (var, kind, default) in VARIABLES.items():
             name = option
             if given.get(option) is None:
                 name = var
                 given[option] = self._templar.template(task_vars[var]) if var in task_vars else default
+                if var in extra:
+                    asked[option] = "-e"
+            else:
+                asked[option] = "the task"
             # Read as strictly as the roles read their settings, and named as the user set it.
             problem = type_problem(kind, given[option])
             if problem:
                 result.update(failed=True, msg=f"{name} {problem}.")
                 return result
+        problem = type_problem("bool", given.get("deployed", False))
+        if problem:
+            result.update(failed=True, msg=f"deployed {problem}.")
+            return result
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         try:
+            found = {}
+            if args["deployed"]:
+                # The record outranks the inventory; only what the run asks for itself is checked against it.
+                ask = {option: (who, args[option]) for option, who in asked.items() if option in RECORDED}
+                found = deployed(self._records(task_vars, args["backends_group"]), ask)
+                args.update(found)
             setup = topology(
                 strategies=args["strategies"],
                 groups=task_vars.get("groups", {}),
@@ -83,5 +104,25 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg=str(exc))
             return result
         setup.update({key: args[key] for key in PASSED_THROUGH})
+        setup.update(record=record(setup), from_record=bool(found))
         result.update(changed=False, ansible_facts={"tomcat_ha_topology": setup})
         return result
+
+    def _extra_vars(self):
+        """The variables given to the run with -e (the play's variable manager holds them)."""
+        manager = self._task.get_variable_manager()
+        return manager.extra_vars if manager is not None else load_extra_vars(self._loader)
+
+    @staticmethod
+    def _records(task_vars, backends_group):
+        """Every balancer's and backend's record (its local fact tomcat_ha), None where it holds none."""
+        groups, hostvars = task_vars.get("groups", {}), task_vars.get("hostvars", {})
+        hosts = list(dict.fromkeys([*(groups.get("balancers") or []), *(groups.get(backends_group) or [])]))
+        unread = [h for h in hosts if h not in hostvars or "ansible_local" not in hostvars[h]]
+        if unread:
+            raise TopologyError(
+                f"deployed reads the record site.yml leaves on every balancer and backend (the local fact {FACT}), but "
+                f"the local facts of {', '.join(unread)} were not gathered: run on every balancer and backend (no "
+                "--limit), with their local facts gathered (gather_subset local)."
+            )
+        return {host: (hostvars[host]["ansible_local"] or {}).get(FACT) for host in hosts}

@@ -11,7 +11,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: topology
-short_description: Compute the setup of site.yml and verify.yml from the inventory, once
+short_description: Compute the setup of site.yml and verify.yml from the inventory, or from what site.yml deployed, once
 version_added: 1.0.0
 description:
   - >-
@@ -33,6 +33,22 @@ description:
     (in the inventory or with C(-e)), else to the default shown, so that a play needs to pass only O(strategies).
   - "The balancers' and the backends' addresses come from their facts (C(ansible_all_ipv4_addresses),
     C(ansible_all_ipv6_addresses) without link-local ones): gather the network facts of every host first."
+  - >-
+    C(site.yml) records on every balancer and backend, once that host's part of the run has succeeded, the setup it
+    deployed (RV(ansible_facts.tomcat_ha_topology.record)) in C(/etc/ansible/facts.d/tomcat_ha.fact), the local fact
+    C(tomcat_ha). With O(deployed), as C(verify.yml) runs it, the balancer, the strategy, O(tls) and
+    O(served_by_header) come from that record, so that a verification judges what is deployed even where the inventory
+    says otherwise (after C(site.yml -e tomcat_ha_balancer=httpd -e tomcat_ha_strategy=sticky), say): the setup it
+    judges, and how it reads the balancer's answers (HTTPS or HTTP, the header that names the backend). The
+    per-backend settings (routes, ports, addresses) are the inventory's, through which it reaches the hosts anyway.
+    Without a record on any host (an older C(site.yml) that did not write one, or none run yet) they come from the
+    inventory, as without O(deployed).
+  - >-
+    With O(deployed) it also refuses, in one sentence each: balancers and backends that do not all hold the same
+    record (a run of C(site.yml) that stopped half way; the sentence names each host and what it holds, and the fix
+    is to run C(site.yml) again), and a value given with C(-e) (or to the task) that differs from the record (the
+    fix: run C(site.yml) with that value first, or drop the C(-e)). A value that only the inventory sets is not
+    checked: the record outranks it.
 author:
   - sessionlab maintainers (@sessionlab)
 extends_documentation_fragment:
@@ -45,6 +61,14 @@ options:
         C(haproxy_balancer_sticky); a balancer's key is null where the strategy is not offered on it.
     type: dict
     required: true
+  deployed:
+    description:
+      - >-
+        Take the balancer, the strategy, O(tls) and O(served_by_header) from the record C(site.yml) left on every
+        balancer and backend (the local fact C(tomcat_ha); gather the C(local) facts of those hosts first), or from
+        the inventory where no host holds one. C(verify.yml) sets it; C(site.yml) does not.
+    type: bool
+    default: false
   balancer:
     description: The balancer that serves (C(tomcat_ha_balancer)).
     type: str
@@ -141,6 +165,12 @@ EXAMPLES = r"""
     strategies: "{{ tomcat_ha_strategies }}"
     balancer: "{{ tomcat_ha_balancer | default(omit) }}"
     strategy: "{{ tomcat_ha_strategy | default(omit) }}"
+  run_once: true
+
+- name: Compute the setup site.yml deployed, from its record on the hosts (the inventory's without one)
+  sessionlab.tomcat_ha.topology:
+    strategies: "{{ tomcat_ha_strategies }}"
+    deployed: true
   run_once: true
 
 - name: Give Tomcat its route and the cluster's members
@@ -318,6 +348,18 @@ ansible_facts:
           returned: success
           type: list
           elements: str
+        record:
+          description:
+            - >-
+              What C(site.yml) records of this setup on every balancer and backend, in
+              C(/etc/ansible/facts.d/tomcat_ha.fact): C(balancer), C(strategy), C(tls) and C(served_by_header).
+          returned: success
+          type: dict
+          sample: {"balancer": "httpd", "strategy": "sticky", "tls": false, "served_by_header": "X-Served-By"}
+        from_record:
+          description: With O(deployed), whether the hosts held a record and the setup's C(record) comes from it.
+          returned: success
+          type: bool
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -327,6 +369,7 @@ def main():
     module = AnsibleModule(
         argument_spec={
             "strategies": {"type": "dict", "required": True},
+            "deployed": {"type": "bool", "default": False},
             "balancer": {"type": "str", "default": "nginx", "choices": ["nginx", "httpd", "haproxy"]},
             "strategy": {"type": "str", "default": "none"},
             "backends_group": {"type": "str", "default": "backends"},

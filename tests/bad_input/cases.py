@@ -12,7 +12,8 @@ site, and a green run).
 
 Entries: role:<name> (the role's preflight entry point alone, as a user's own playbook runs it), site and verify
 (the first play of site.yml and verify.yml, on four hosts standing in for the lab's: lb, backend1, backend2,
-client), filter:<module>[.<function>] (the filter called with the case's hosts as hostvars).
+client), filter:<module>[.<function>] (the filter called with the case's hosts as hostvars). A verify case may give
+the record site.yml left on some hosts (records: read back as their local facts) and values given with -e (extra).
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ class Case:
     settings: dict = field(default_factory=dict)
     hosts: dict = field(default_factory=dict)
     later: str | None = None
+    records: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -131,6 +134,11 @@ def verify(*args, **kwargs):
     return play(args[0], "verify", *args[1:], **kwargs)
 
 
+def deployed(slug, var, shows, says, records, extra=None):
+    """verify.yml's first play on hosts that hold the records given (host -> what site.yml wrote), with -e extra."""
+    return Case("verify", "verify", slug, var, shows, says, records=records, extra=extra or {})
+
+
 def filt(kind, entry, slug, var, value, says, later=None, shows=None, host="b1", **settings):
     """A host variable of one backend (b1, beside b2) given to a filter."""
     hosts = {"b1": {"tomcat_cluster_address": "10.0.0.1"}, "b2": {"tomcat_cluster_address": "10.0.0.2"}}
@@ -161,6 +169,10 @@ def _tls_cases(name):
 
 
 STRICT_BOOL = "must be true or false"
+# What site.yml records on the balancers and the backends (/etc/ansible/facts.d/tomcat_ha.fact).
+HTTPD_STICKY = {"balancer": "httpd", "strategy": "sticky", "tls": False, "served_by_header": "X-Served-By"}
+NGINX_CLUSTER = {**HTTPD_STICKY, "balancer": "nginx", "strategy": "cluster"}
+EVERY_RECORD = dict.fromkeys(("lb.qyh.com", "backend1.qyh.com", "backend2.qyh.com"), HTTPD_STICKY)
 
 # fmt: off
 CASES = [
@@ -433,6 +445,14 @@ CASES = [
            later="session_probe", shows="a;b=c"),
     verify("verify", "rejoin-requests-float", "tomcat_ha_rejoin_requests", 5.5, "cannot be converted to an int",
            shows="5.5", named="verification_rejoin_requests"),
+    # The setup site.yml deployed, from its record on the hosts: one record, and no -e that asks for another setup.
+    deployed("record-differs", "tomcat_ha_balancer", "lb.qyh.com holds tomcat_ha_balancer=nginx",
+             "do not hold one record of the setup site.yml deployed", {**EVERY_RECORD, "lb.qyh.com": NGINX_CLUSTER}),
+    deployed("record-missing", "tomcat_ha_balancer", "backend2.qyh.com holds no record", "run site.yml again",
+             {**EVERY_RECORD, "backend2.qyh.com": None}),
+    deployed("record-e-strategy", "tomcat_ha_strategy", "sticky_cluster",
+             "run site.yml with -e tomcat_ha_strategy=sticky_cluster first, or drop that -e", EVERY_RECORD,
+             {"tomcat_ha_strategy": "sticky_cluster"}),
     # --- Values that site.yml replaced: an inventory value is honoured or refused, never silently replaced.
     site("overridden", "firewall-http-sources", "tomcat_firewall_http_sources", ["192.0.2.50"],
          "tomcat_firewall_admin_sources", shows="backend1.qyh.com", hosts=["backend1.qyh.com"]),
@@ -727,10 +747,10 @@ CASES = [
 # fmt: on
 
 
-def accepted(entry, slug, **settings):
+def accepted(entry, slug, records=None, extra=None, **settings):
     """Values the checks must let through (what an INI inventory or -e writes, IPv6, the lab's own)."""
     hosts = settings.pop("hosts", {})
-    return Case("accepted", entry, slug, "", "", "", settings, hosts)
+    return Case("accepted", entry, slug, "", "", "", settings, hosts, records=records or {}, extra=extra or {})
 
 
 # fmt: off
@@ -808,5 +828,9 @@ ACCEPTED = [
                                                                             "tomcat_http_port": 8081}}),
     accepted("verify", "defaults"),
     accepted("verify", "confirmed", tomcat_ha_lab=False, tomcat_ha_fault_confirm="yes", tomcat_ha_fault="freeze"),
+    # The record outranks the inventory (which says nginx in front of a cluster); an -e that asks for it passes.
+    accepted("verify", "record-outranks-inventory", EVERY_RECORD, tomcat_ha_strategy="cluster"),
+    accepted("verify", "record-and-equal-e", EVERY_RECORD, {"tomcat_ha_balancer": "httpd", "tomcat_ha_strategy": "sticky"},
+             tomcat_ha_strategy="cluster"),
 ]
 # fmt: on

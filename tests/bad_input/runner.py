@@ -213,7 +213,11 @@ def _play_run(root: Path, case: Case, work: Path, timeout: float) -> tuple[str |
     play = _first_play(root, playbook, work / f"{name}.play.yml")
     inventory = work / f"{name}.hosts.yml"
     inventory.write_text(yaml.safe_dump(_site_inventory(case, work)))
-    rc, output = _playbook(root, ["-i", str(inventory), str(play)], timeout, facts=work / "facts")
+    facts = work / "facts"
+    if case.records:
+        facts = _prime_records(root, case, inventory, work / name, timeout)
+    extra = ["-e", json.dumps(case.extra)] if case.extra else []
+    rc, output = _playbook(root, ["-i", str(inventory), str(play), *extra], timeout, facts=facts)
     failures = _host_results(output)
     if rc == 0:
         return None, "unchanged" if _unchanged(output, ["lb.qyh.com"]) else "changed"
@@ -233,6 +237,24 @@ def _prime_facts(root: Path, work: Path, timeout: float) -> None:
     rc, output = _playbook(root, ["-i", str(inventory), str(work / "facts.play.yml")], timeout, facts=work / "facts")
     if rc != 0:
         raise RuntimeError(f"could not gather the facts of localhost's aliases:\n{output[-2000:]}")
+
+
+def _prime_records(root: Path, case: Case, inventory: Path, work: Path, timeout: float) -> Path:
+    """A fact cache of the case's own, in which each host's local facts hold the record the case gives it (as
+    site.yml writes it, read back by the setup module from a facts directory of the host's own); the cache."""
+    for host, value in case.records.items():
+        if value is not None:
+            (work / "records" / host).mkdir(parents=True)
+            (work / "records" / host / "tomcat_ha.fact").write_text(json.dumps(value, indent=4, sort_keys=True) + "\n")
+    # The play's fact gathering, which marks the hosts' facts as gathered: the case's play reads them from the cache.
+    play = [{"name": "Facts", "hosts": "all", "gather_facts": True, "tasks": [],
+             "fact_path": f"{work / 'records'}/{{{{ inventory_hostname }}}}"}]  # fmt: skip
+    work.mkdir(exist_ok=True)
+    (work / "records.play.yml").write_text(yaml.safe_dump(play))
+    rc, output = _playbook(root, ["-i", str(inventory), str(work / "records.play.yml")], timeout, facts=work / "facts")
+    if rc != 0:
+        raise RuntimeError(f"could not gather the records of localhost's aliases:\n{output[-2000:]}")
+    return work / "facts"
 
 
 # --- filters: in a Python of their own, with the checkout's collection on its path

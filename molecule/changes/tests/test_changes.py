@@ -16,10 +16,22 @@ import time
 import yaml
 
 from lab.hosts import INVENTORY, ROOT, lab_hosts, lab_vars, write_inventory
-from tests.lab_checks import BACKENDS, BALANCER, CLIENT, TOMCAT, Load, ansible_env, balancer_host, host, run_playbook
+from tests.lab_checks import (
+    BACKENDS,
+    BALANCER,
+    CLIENT,
+    TOMCAT,
+    Load,
+    ansible_env,
+    balancer_host,
+    host,
+    run_playbook,
+    scenario_vars,
+)
 
 SERVER_XML = f"/etc/{TOMCAT}/server.xml"
 NGINX_CONF = "/etc/nginx/conf.d/sessionlab-balancer.conf"
+RECORD = "/etc/ansible/facts.d/tomcat_ha.fact"
 B1, B2 = list(BACKENDS)
 
 
@@ -322,3 +334,66 @@ def test_a_rerun_of_verify_undoes_the_fault_a_killed_run_left(tmp_path, backends
     assert proc.returncode == 0, tail(proc)
     assert not frozen_jvm(h)
     assert "tomcat-ha-fault-heal" not in h.check_output("systemctl list-timers --all --no-legend")
+
+
+# 9. verify.yml judges the setup site.yml deployed (each host's record), not the one the inventory names: after a
+# switch with -e, a verify.yml without -e judges the switched setup, and one whose -e asks for another strategy is
+# refused in its first play, before anything is restored, probed, loaded or faulted. The last tests: Molecule runs the
+# shared checks (molecule/shared/test_full_lab.py) before this file and destroys the lab after it, so the lab stays
+# switched; a test added after these would switch back first (run_playbook({})).
+SWITCHED = {"tomcat_ha_balancer": "httpd", "tomcat_ha_strategy": "sticky"}
+
+
+def verify_as_deployed(tmp_path, extra: dict) -> subprocess.CompletedProcess:
+    """verify.yml on an inventory that names the scenario's setup (nginx in front of a cluster), with the scenario's
+    other variables and `extra` as -e, but no -e for the balancer or the strategy unless `extra` gives one."""
+    setup = {var: scenario_vars()[var] for var in SWITCHED}
+    data = yaml.safe_load(INVENTORY.read_text())
+    data["all"]["vars"] = setup
+    (tmp_path / "inventory").mkdir()
+    inventory = write_inventory(tmp_path / "inventory", data)
+    # Without the scenario's name for the run, the result is named after the setup it judged.
+    leave_out = (*setup, "tomcat_ha_experiment")
+    return run_playbook(extra, playbook="playbooks/verify.yml", inventory=inventory, timeout=600, leave_out=leave_out)
+
+
+def test_site_yml_records_the_switch_and_verify_yml_judges_it_without_e(tmp_path, backends):
+    proc = run_playbook(SWITCHED)
+    assert proc.returncode == 0, tail(proc)
+    record = {"balancer": "httpd", "strategy": "sticky", "tls": False, "served_by_header": "X-Served-By"}
+    for name, h in {**backends, BALANCER: balancer_host()}.items():
+        fact = h.file(RECORD)
+        assert (fact.user, fact.group, fact.mode) == ("root", "root", 0o644), name
+        assert json.loads(fact.content_string) == record, name
+
+    # A short run: the serving backend stopped for 3 s, 2 s of load before and after.
+    short = {"tomcat_ha_fault": "stop", "tomcat_ha_fault_hold": 3, "tomcat_ha_load_lead": 2, "tomcat_ha_load_tail": 2}
+    proc = verify_as_deployed(tmp_path, {**short, "tomcat_ha_report_dir": str(tmp_path / "report")})
+    assert proc.returncode == 0, tail(proc)
+    result = json.loads((tmp_path / "report" / "results" / "httpd-sticky-stop.json").read_text())
+    assert (result["balancer"], result["strategy"], result["fault"]) == ("httpd", "sticky", "stop"), result["strategy"]
+    verdict = result["verdict"]
+    assert verdict["matched"], verdict["text"]
+    # httpd's ROUTEID cookie kept the probe's session on one backend, which lost it when it stopped: sticky's
+    # promise, not the cluster's that the inventory names.
+    assert verdict["expected"]["promise"] == "a session stays on the backend that created it, and dies with it"
+    observed = {check["figure"]: check["observed"] for check in verdict["checks"]}
+    assert (observed["stable_before"], observed["kept_after"]) == (True, False), verdict["text"]
+    assert "httpd-sticky-stop: as expected" in text(proc), tail(proc)
+
+
+def test_verify_yml_whose_e_asks_for_another_strategy_is_refused_before_any_fault(tmp_path, backends):
+    pids = {name: main_pid(h) for name, h in backends.items()}
+    proc = verify_as_deployed(tmp_path, {"tomcat_ha_strategy": "sticky_cluster", "tomcat_ha_fault": "kill"})
+    out = text(proc)
+    assert proc.returncode != 0, tail(proc)
+    assert (
+        "-e asks for tomcat_ha_strategy=sticky_cluster, but site.yml deployed tomcat_ha_balancer=httpd "
+        f"tomcat_ha_strategy=sticky on these hosts (their record, {RECORD}): run site.yml with -e "
+        "tomcat_ha_strategy=sticky_cluster first, or drop that -e to verify what is deployed."
+    ) in out, tail(proc)
+    # Only the first play ran, and changed nothing: no backend was restored, killed or restarted.
+    assert "PLAY [Restore every backend" not in proc.stdout, tail(proc)
+    assert set(re.findall(r"^\S+\s+: ok=\d+\s+changed=(\d+)", proc.stdout, re.M)) == {"0"}, tail(proc)
+    assert {name: main_pid(h) for name, h in backends.items()} == pids
+    assert "Apache" in served_by()
