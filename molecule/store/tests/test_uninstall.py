@@ -70,6 +70,9 @@ def test_uninstall_removes_the_setup_and_keeps_the_operators_data(backends):
     # Nothing answers any more, seen from another host; the services are stopped and do not start at boot.
     lb_nginx = lb.service("nginx")
     assert not lb_nginx.is_running and not lb_nginx.is_enabled
+    # No record of a setup is left for verify.yml to judge.
+    for name, h in [(LB, lb), *backends.items()]:
+        assert not h.file("/etc/ansible/facts.d/tomcat_ha.fact").exists, name
     assert connect(client, lb.interface("eth0").addresses[0], 80) == "refused"
     for name, h in backends.items():
         assert not h.service(TOMCAT).is_running, name
