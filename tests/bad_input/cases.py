@@ -685,6 +685,9 @@ CASES = [
          jdk_state="absent"),
     role("injection", "tomcat", "absent-firewall-file-relative", "tomcat_firewall_file", "firewall.nft",
          "must be an absolute path", tomcat_state="absent"),
+    role("injection", "tomcat", "firewall-file-root", "tomcat_firewall_file", "/", "a file of its own ending in .nft"),
+    role("injection", "tomcat", "absent-firewall-file-etc", "tomcat_firewall_file", "/etc/",
+         "a file of its own ending in .nft", tomcat_state="absent"),
     role("green", "session_app", "absent-base-etc", "session_app_base", "/etc", "is one of the system's directories",
          session_app_state="absent"),
     # The backends' side of the session store: where it is, who connects, and settings that break its promise.
