@@ -228,6 +228,8 @@ def write_summaries(report_dir: Path, results: Path = RESULTS) -> list[str]:
             # The same run on another machine: the machine's cores are not the run's, keep the recorded ones.
             if old["rows"] == summary["rows"]:
                 summary["cores"] = old["cores"]
+                if "note" in old:
+                    summary["note"] = old["note"]
         text = json.dumps(summary, indent=1, ensure_ascii=False) + "\n"
         if not target.exists() or target.read_text() != text:
             results.mkdir(parents=True, exist_ok=True)
@@ -315,9 +317,14 @@ def block_fault_matrix(results: Path = RESULTS) -> str:
             matrix_markdown(rows),
             "",
             f"Measured with `make faults` {_machine(data)}: {matched} of {len(rows)} cells matched their expectation; "
-            f"all {len(rows)} runs took {data['total_s']} s ({_stage_times(data)}).",
+            f"all {len(rows)} runs took {data['total_s']} s ({_stage_times(data)}).{_note(data)}",
         ]
     )
+
+
+def _note(data: dict) -> str:
+    """What the summary says of its run beyond the figures (its "note", written by hand), as a sentence after them."""
+    return f" {data['note']}" if data.get("note") else ""
 
 
 # --- the lists the docs repeat ---------------------------------------------------------------------------------

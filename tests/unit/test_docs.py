@@ -272,3 +272,14 @@ def test_a_partial_or_repeated_run_never_replaces_the_summary_of_a_complete_one(
     notes = doc_blocks.write_summaries(failed, results)
     assert len(notes) == 1 and f"no result for 1 of its runs ({names[1]}: a provision" in notes[0], notes
     assert (results / "faults.json").read_text() == complete
+
+
+def test_a_summarys_note_is_rendered_and_kept_when_the_same_run_is_summarised_again(tmp_path):
+    names = doc_blocks.expected_runs("faults")
+    report_dir, results = _lab_report(tmp_path / "lab-report", names), tmp_path / "results"
+    doc_blocks.write_summaries(report_dir, results)
+    data = json.loads((results / "faults.json").read_text())
+    (results / "faults.json").write_text(json.dumps({**data, "note": "Two runs of that day."}, indent=1) + "\n")
+    assert doc_blocks.block_fault_matrix(results).endswith(" s). Two runs of that day.")
+    doc_blocks.write_summaries(report_dir, results)
+    assert doc_blocks.summary("faults", results)["note"] == "Two runs of that day."
