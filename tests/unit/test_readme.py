@@ -140,3 +140,20 @@ def test_the_ports_the_guide_lists_are_the_defaults():
     assert _default("httpd_balancer", "httpd_balancer_listen_port") == _default(
         "nginx_balancer", "nginx_balancer_listen_port"
     )
+
+
+def _slugs(path: Path) -> set[str]:
+    """The anchors a Markdown renderer gives the page's headings (lower case, punctuation dropped, spaces to -)."""
+    headings = re.findall(r"^#+ (.*)$", re.sub(r"```.*?```", "", path.read_text(), flags=re.S), flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_the_anchors_of_links_between_the_guides_resolve():
+    pages = [README, *sorted((ROOT / "docs").glob("*.md"))]
+    broken = []
+    for page in pages:
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)#([^)\s]+)\)", page.read_text()):
+            linked = (page.parent / target) if target else page
+            if linked.suffix == ".md" and anchor not in _slugs(linked):
+                broken.append(f"{page.relative_to(ROOT)}: {target}#{anchor}")
+    assert not broken, f"links to headings that do not exist: {broken}"
