@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_FORCE_COLOR ?= $(if $(CI),0,1)
 export PY_COLORS ?= $(if $(CI),0,1)
-# How many labs make lab and make faults run side by side (each four containers). On 2 cores Ansible and the
+# How many labs make lab and make faults run side by side (each five containers). On 2 cores Ansible and the
 # JVMs already use the CPU: two labs took 10m17s for make lab where one took about as long, so one is the default.
 LAB_PARALLEL ?= 1
 export LAB_PARALLEL

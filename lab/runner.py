@@ -3,7 +3,7 @@
 make lab runs the experiments of lab/experiments.yml: each reconfigures a lab with site.yml (balancer and
 strategy) and runs verify.yml (the quiet probes, and the load through the fault). make faults (--faults)
 provisions each setup of the fault matrix once and runs verify.yml once per fault. The work is shared out to
---parallel labs side by side (LAB_PARALLEL, default 1), each four containers on a network of its own.
+--parallel labs side by side (LAB_PARALLEL, default 1), each five containers on a network of its own.
 Logs go to <report dir>/logs/, results to <report dir>/results/, the report to report.md or faults.md.
 Exit status: 0 when every run matched its expectation.
 """
@@ -412,7 +412,7 @@ def main() -> int:
         say(f"lab: --busy (BUSY) must be 0 to 64 CPU workers, got {opts.busy}.")
         return 2
     if not 1 <= opts.parallel <= 4:
-        say(f"lab: --parallel (LAB_PARALLEL) must be 1 to 4, got {opts.parallel}: each lab is four containers.")
+        say(f"lab: --parallel (LAB_PARALLEL) must be 1 to 4, got {opts.parallel}: each lab is five containers.")
         return 2
     connection = os.environ.get("LAB_CONNECTION", "docker")
     if connection not in ("docker", "ssh"):
