@@ -49,8 +49,8 @@ PLAY = """
 """
 
 
-def play(repo_root, tmp_path, extra, inventory=INVENTORY, play_text=PLAY):
-    (tmp_path / "hosts.yml").write_text(yaml.safe_dump(inventory))
+def play(repo_root, tmp_path, extra, inventory=None, play_text=PLAY):
+    (tmp_path / "hosts.yml").write_text(yaml.safe_dump(INVENTORY if inventory is None else inventory))
     strategies = repo_root / "playbooks" / "vars" / "strategies.yml"
     (tmp_path / "play.yml").write_text(play_text.format(strategies=strategies, out=tmp_path))
     command = [
