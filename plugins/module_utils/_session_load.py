@@ -524,6 +524,12 @@ class _Run:
             with self.schedule_lock:
                 now = time.monotonic()
                 if now >= self.end_m or self.closed:
+                    # The schedule's end passed while the generator was late: the slots it had before that end
+                    # are missed, as every slot is either sent or missed.
+                    while not self.closed and slot is not None and slot < self.end_m:
+                        user.missed += 1
+                        slot_index += 1
+                        slot = slot_time(slot_index)
                     break
             self._request(user, now, slot)
             done = time.monotonic()

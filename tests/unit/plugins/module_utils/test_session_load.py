@@ -16,6 +16,7 @@ import time
 from collections import Counter
 
 import pytest
+from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils import _session_load as load_module
 from ansible_collections.sessionlab.tomcat_ha.plugins.module_utils._session_load import (
     LoadParameterError,
     classify_error,
@@ -461,3 +462,12 @@ def test_the_client_figures_say_how_the_generator_itself_kept_up(page_server):
     assert all(r["lag_ms"] is not None and r["lag_ms"] >= 0 for r in result["history"])
     assert client["lag_ms"]["max"] == max(r["lag_ms"] for r in result["history"])
     assert client["behind_bound_ms"] == 100.0 and client["cpu_s"] >= 0
+
+
+def test_a_slot_the_generator_wakes_too_late_for_is_missed_not_lost(page_server, monkeypatch):
+    # A busy machine: every sleep overshoots by 0.3 s, so the generator wakes for the second slot (0.25 s) after
+    # the schedule's end (0.5 s). That slot was neither sent nor counted as missed; it is missed.
+    real_sleep = time.sleep
+    monkeypatch.setattr(load_module.time, "sleep", lambda seconds: real_sleep(seconds + 0.3))
+    result = run_load(page_server.base_url + "/session.jsp", users=1, rate=4, duration=0.5, timeout=5, jitter=0)
+    assert len(result["history"]) == 1 and result["missed_slots"] == [1]
