@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scripts import doc_blocks
 from tests.unit import _cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,22 +94,7 @@ def test_the_role_examples_are_playbooks_that_parse(source, tmp_path):
 
 
 def _code_tags() -> set[str]:
-    tags: set[str] = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            value = node.get("tags")
-            if value:
-                tags.update([value] if isinstance(value, str) else value)
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    for path in (ROOT / "roles").glob("*/tasks/*.yml"):
-        walk(yaml.safe_load(path.read_text()))
-    return tags - {"always"}
+    return {tag for tags in doc_blocks.role_tags().values() for tag in tags}
 
 
 def test_the_tags_the_guide_lists_are_the_roles_tags():
