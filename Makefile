@@ -42,7 +42,11 @@ BROWSER_TOOLS := $(if $(filter 0,$(SCREENSHOTS)),,browser)
 # BUSY=2 keeps two CPU workers of stress-ng busy the whole time (a busy machine). Both work for make faults too.
 export REPEAT BUSY
 BUSY_TOOLS := $(if $(filter-out 0,$(BUSY)),busy-tools)
-SCENARIOS ?= lab default ip_hash httpd_sticky four_backends nginx_sticky_cluster haproxy ssh balancer_role changes apps store
+# make molecule runs the scenarios in MOLECULE_LANES lanes side by side, each on a lab of its own; each lane takes
+# the next scenario of SCENARIOS when its last is done, so SCENARIOS lists the longest first.
+MOLECULE_LANES ?= 2
+export MOLECULE_LANES
+SCENARIOS ?= changes apps store ssh four_backends lab default nginx_sticky_cluster httpd_sticky ip_hash haproxy balancer_role
 
 .PHONY: help prereq venv busy-tools browser apps image lab lab-app faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
 
@@ -95,7 +99,8 @@ lab-app: venv image $(BROWSER_TOOLS) $(BUSY_TOOLS) ## your WAR in the lab: make 
 lab-down: venv ## remove the lab's containers and network (nothing else)
 	@ansible-playbook lab/playbooks/lab_down.yml -e lab_all=true
 
-test: lint build unit unit-nginx unit-browser sanity molecule ## lint, build, unit tests (all three), sanity, Molecule scenarios
+test: ## lint, build, unit tests (all three), sanity, Molecule scenarios (the lab images built meanwhile)
+	@scripts/test_all.sh
 
 lint: venv ## yamllint, ansible-lint (production profile, offline), antsibull-docs, antsibull-changelog, ruff
 	yamllint --strict .
@@ -138,9 +143,9 @@ sanity: venv ## ansible-test sanity, offline
 	scripts/sanity.sh
 
 # The apps scenario deploys the shop's WARs, built from lab/apps first.
-molecule: venv image $(if $(filter apps,$(SCENARIOS)),apps) ## Molecule scenarios (SCENARIOS="lab default ...")
+molecule: venv image $(if $(filter apps,$(SCENARIOS)),apps) ## Molecule scenarios (SCENARIOS="lab default ...", MOLECULE_LANES=2 side by side)
 	$(if $(filter trixie,$(SCENARIOS)),@LAB_RELEASE=trixie lab/images/build.sh >/dev/null)
-	@scripts/molecule_all.sh $(SCENARIOS)
+	@python scripts/molecule_all.py $(SCENARIOS)
 
 bench: venv image ## benchmarks: probe and load generator speed, playbook times against their floors, the session store's cost per request (figures, not pass/fail)
 	python scripts/bench_probe.py

@@ -69,7 +69,18 @@ def probe_observations(before, after):
     return {
         "stable_before": bool(b["distinct_sessions"] == 1 and b["failed"] == 0),
         "kept_after": kept,
+        # What each probe saw, which a failed check names (judge).
+        "stable_before_detail": f"the quiet probe before the fault saw {_probe_seen(before)}",
+        "kept_after_detail": f"the probe during the fault saw {_probe_seen(after)}",
     }
+
+
+def _probe_seen(probe):
+    """A probe's sessions, failed requests and first error, in words."""
+    s = probe["summary"]
+    seen = f"{s['distinct_sessions']} session(s) and {s['failed']} failed request(s) of {s['succeeded'] + s['failed']}"
+    error = next((sample["error"] for sample in probe["samples"] if sample.get("error")), None)
+    return f"{seen} (first error: {error})" if error else seen
 
 
 def load_observations(summary):
@@ -219,15 +230,16 @@ def judge(expected, observed):
         want = expected["probe"].get(name)
         seen = observed.get(name)
         judged = want is not None and seen is not None
-        checks.append(
-            {
-                "figure": name,
-                "expected": "not judged" if want is None else str(want).lower(),
-                "observed": seen,
-                "judged": judged,
-                "ok": (seen == want) if judged else True,
-            }
-        )
+        check = {
+            "figure": name,
+            "expected": "not judged" if want is None else str(want).lower(),
+            "observed": seen,
+            "judged": judged,
+            "ok": (seen == want) if judged else True,
+        }
+        if not check["ok"] and observed.get(f"{name}_detail"):
+            check["detail"] = f"{name} expected {check['expected']}, observed {seen}: {observed[f'{name}_detail']}"
+        checks.append(check)
     for name, unit in LOAD_METRICS.items():
         low, high = parse_bound(name, expected["load"].get(name))
         seen = observed.get(name)

@@ -57,9 +57,23 @@ CLUSTER = {
 }
 
 
+def figures(observed):
+    return {name: seen for name, seen in observed.items() if not name.endswith("_detail")}
+
+
 def test_probe_observations_kept_and_lost():
-    assert probe_observations(BEFORE, KEPT) == {"stable_before": True, "kept_after": True}
-    assert probe_observations(BEFORE, LOST) == {"stable_before": True, "kept_after": False}
+    assert figures(probe_observations(BEFORE, KEPT)) == {"stable_before": True, "kept_after": True}
+    assert figures(probe_observations(BEFORE, LOST)) == {"stable_before": True, "kept_after": False}
+
+
+def test_a_failed_probe_check_says_what_the_probe_saw():
+    shaky = probe([sample("A", 1), sample(None, None, error="timed out after 5 s"), sample("B", 1)], 2, failed=1)
+    result = verdict(CLUSTER, shaky, LOST)
+    assert result["text"] == (
+        "stable_before expected true, observed False: the quiet probe before the fault saw 2 session(s) and 1 failed"
+        " request(s) of 3 (first error: timed out after 5 s); kept_after expected true, observed False: the probe"
+        " during the fault saw 1 session(s) and 0 failed request(s) of 2"
+    )
 
 
 def test_kept_needs_the_counter_to_go_on_from_the_last_count():
