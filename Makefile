@@ -147,7 +147,8 @@ molecule: venv image $(if $(filter apps,$(SCENARIOS)),apps) ## Molecule scenario
 	$(if $(filter trixie,$(SCENARIOS)),@LAB_RELEASE=trixie lab/images/build.sh >/dev/null)
 	@python scripts/molecule_all.py $(SCENARIOS)
 
-bench: venv image ## benchmarks: probe and load generator speed, playbook times against their floors, the session store's cost per request (figures, not pass/fail)
+bench: venv image ## benchmarks: the last make lab, make faults and make molecule against their floors, probe and load generator speed, playbook times against their floors, the session store's cost per request (figures, not pass/fail)
+	python scripts/bench_targets.py
 	python scripts/bench_probe.py
 	python scripts/bench_load.py
 	python scripts/bench_lab.py
