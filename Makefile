@@ -46,7 +46,7 @@ BUSY_TOOLS := $(if $(filter-out 0,$(BUSY)),busy-tools)
 # the next scenario of SCENARIOS when its last is done, so SCENARIOS lists the longest first.
 MOLECULE_LANES ?= 2
 export MOLECULE_LANES
-SCENARIOS ?= changes apps store ssh four_backends lab default nginx_sticky_cluster httpd_sticky ip_hash haproxy balancer_role
+SCENARIOS ?= changes apps store ssh four_backends trixie lab default nginx_sticky_cluster httpd_sticky ip_hash haproxy balancer_role
 
 .PHONY: help prereq venv busy-tools browser apps image lab lab-app faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
 
