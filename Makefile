@@ -48,7 +48,7 @@ MOLECULE_LANES ?= 2
 export MOLECULE_LANES
 SCENARIOS ?= changes apps store ssh four_backends trixie lab default nginx_sticky_cluster httpd_sticky ip_hash haproxy balancer_role
 
-.PHONY: help prereq venv busy-tools browser apps image lab lab-app faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule bench docs clean
+.PHONY: help prereq venv busy-tools browser apps image lab lab-app faults lab-up lab-down test lint unit unit-nginx unit-browser sanity build molecule-deps molecule bench docs clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -142,9 +142,12 @@ unit-browser: venv browser ## pytest: the report page in headless Chromium
 sanity: venv ## ansible-test sanity, offline
 	scripts/sanity.sh
 
-# The apps scenario deploys the shop's WARs, built from lab/apps first.
-molecule: venv image $(if $(filter apps,$(SCENARIOS)),apps) ## Molecule scenarios (SCENARIOS="lab default ...", MOLECULE_LANES=2 side by side)
+# What the scenarios of SCENARIOS need: the lab image, the shop's WARs for the apps scenario, built from lab/apps, and
+# the Debian 13 image for the trixie scenario. make test builds these in the background while its other gates run.
+molecule-deps: venv image $(if $(filter apps,$(SCENARIOS)),apps)
 	$(if $(filter trixie,$(SCENARIOS)),@LAB_RELEASE=trixie lab/images/build.sh >/dev/null)
+
+molecule: molecule-deps ## Molecule scenarios (SCENARIOS="lab default ...", MOLECULE_LANES=2 side by side)
 	@python scripts/molecule_all.py $(SCENARIOS)
 
 bench: venv image ## benchmarks: the last make lab, make faults and make molecule against their floors, probe and load generator speed, playbook times against their floors, the session store's cost per request (figures, not pass/fail)

@@ -7,9 +7,7 @@ cd "$(dirname "$0")/.."
 mkdir -p build/logs
 # In the foreground first: the virtualenv, and every host package (apt takes one install at a time).
 make --no-print-directory venv prereq
-# Both releases' images: the trixie scenario runs Debian 13.
-setsid bash -c 'make --no-print-directory image apps && LAB_RELEASE=trixie make --no-print-directory image' \
-  >build/logs/images.log 2>&1 &
+setsid make --no-print-directory molecule-deps >build/logs/images.log 2>&1 &
 images=$!
 trap 'kill -- -"${images}" 2>/dev/null || true' EXIT
 started=${SECONDS}
