@@ -24,6 +24,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scripts.doc_blocks import stages  # noqa: E402
+
 MOLECULE_TIMES = ROOT / "build" / "logs" / "molecule-times.json"
 
 
@@ -47,8 +51,7 @@ def lab_target(report_dir: Path, kind: str, command: str) -> list[str]:
     lines = [f"{command}: {len(rows)} runs, {data.get('title', '')}"]
     if not total or not windows:
         return [*lines, f"  no timings or load windows recorded: run {command} again"]
-    provisions = sum(p for _n, p, _v, _w in rows if p)
-    verifies = sum(v for _n, _p, v, _w in rows if v)
+    (_count, provisions), (_count, verifies) = stages(timings, "provision"), stages(timings, "verify")
     overheads = [v - w for _n, _p, v, w in rows if v and w]
     lines += [
         f"  time {total:7.0f} s   floor (the load windows) {windows:6.0f} s   ratio {total / windows:5.2f}",
@@ -58,12 +61,10 @@ def lab_target(report_dir: Path, kind: str, command: str) -> list[str]:
         f"  {'run':<40} {'provision':>9} {'verify':>7} {'window':>7} {'beyond':>7}",
     ]
     for name, provision, verify, window in rows:
+        # A run after the first of its setup has no provision of its own.
+        provided = f"{provision:9.1f}" if provision else f"{'-':>9}"
         beyond = f"{verify - window:7.1f}" if verify and window else f"{'-':>7}"
-        lines.append(
-            f"  {name:<40} {provision or 0:9.1f} {verify or 0:7.1f} {window:7.1f} {beyond}"
-            if provision
-            else f"  {name:<40} {'-':>9} {verify or 0:7.1f} {window:7.1f} {beyond}"
-        )
+        lines.append(f"  {name:<40} {provided} {verify or 0:7.1f} {window:7.1f} {beyond}")
     return lines
 
 

@@ -196,13 +196,13 @@ def summarize(kind: str, report_dir: Path, cores: int | None = None) -> dict:
         "cores": cores or os.cpu_count(),
         "load_average": [min(loads), max(loads)] if loads else None,
         "total_s": round(timings.get("total", 0)),
-        "provisions": _stages(timings, "provision"),
-        "verifications": _stages(timings, "verify"),
+        "provisions": stages(timings, "provision"),
+        "verifications": stages(timings, "verify"),
         "rows": rows,
     }
 
 
-def _stages(timings: dict, stage: str) -> list[int]:
+def stages(timings: dict, stage: str) -> list[int]:
     """How many stages of a kind ran, and their seconds together."""
     times = [v for k, v in timings.items() if k.endswith(f" {stage}")]
     return [len(times), round(sum(times))]
