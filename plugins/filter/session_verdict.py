@@ -28,9 +28,11 @@ description:
     C(kept_after) is the same session during the fault, its counter going on from the last count before it."
   - "From the load run (the C(summary) of M(sessionlab.tomcat_ha.session_load)): C(failed_requests),
     C(sessions_lost), C(updates_lost), C(unacked_applied), C(longest_stall_s) and C(p99_ms)."
-  - "From the timing: C(restore_under_load), true when the fault's restore finished while the load still ran.
-    From the load's stop: C(rejoined), true when the load ended on its stop file's condition (the restored backend
-    served the load's requests asked for, then the tail ran) rather than its limit. Both are judged whenever they
+  - "C(restore_under_load), true when the fault's restore finished while the load still ran: from the load's stop
+    when given (the load saw the judge's stop condition, written only after the restore, on its own clock), else
+    from the timing's wall clock times. From the load's stop: C(rejoined), true when the load ended on its stop
+    file's condition (the restored backend served the load's requests asked for, then the tail ran) rather than its
+    limit. Both are judged whenever they
     are given: a load that ended first did not measure the recovery."
   - "From the audit: C(unreplicated_attributes), how many session attributes (by name and class) Tomcat refused,
     left out (the cluster's class filter) or could not serialize or read back on any backend; a cell's C(audit)

@@ -32,6 +32,9 @@ OUTCOMES = ("ok", "refused", "reset", "timeout", "http_5xx", "other")
 FAILURE_CLASSES = OUTCOMES[1:]
 # The anomaly kinds: the summary keys that count them and the "kind" of their examples.
 ANOMALY_KINDS = ("sessions_lost", "updates_lost", "unacked_applied")
+# Of the losses, those unreplicated at a failover (_classify_user), counted under these summary keys.
+LOSSES = {"sessions_lost": "sessions_unreplicated", "updates_lost": "updates_unreplicated"}
+UNREPLICATED_KINDS = tuple(LOSSES.values())
 # A request a balancer does not send again once it may have reached a backend (nginx's proxy_next_upstream
 # non_idempotent, HAProxy's retries, httpd's mod_proxy alike), and the answers a balancer gives when that backend
 # fails under it: such a failure is the method's, not the strategy's (failed_not_resent).
@@ -63,16 +66,40 @@ def _step_of(flow, record):
     return step
 
 
+def _unreplicated(kind, step, key, expected, got, last):
+    """Whether a lost session or update is exactly the user's last acknowledged request, which its node had not
+    replicated yet: the session that request created, or the value the key had before it (a step that grows
+    shows that value grown once more).
+
+    last: (session, state) of the user just before that request's answer.
+    """
+    session_before, state_before = last
+    if kind == "sessions_lost":
+        return session_before != expected
+    if kind != "updates_lost" or key not in state_before:
+        return False
+    base = state_before[key]
+    if step.expect == "persist":
+        return str(got) == str(base)
+    return step.by is not None and isinstance(base, int) and isinstance(got, int) and got == base + step.by
+
+
 def _classify_user(records, examples, flow=None, steps=None):
-    """Session and state anomalies of one user's records (in seq order); returns counts per kind.
+    """Session and state anomalies of one user's records (in seq order); returns counts per kind, and per kind of
+    loss (sessions_unreplicated, updates_unreplicated) how many were unreplicated at a failover.
 
     Page mode (flow None): the counter grows by one from 0, and only ok records name a session. The first ok
     record establishes the session, so a count above 1 there means an earlier request whose response never
     arrived was applied. steps (flow mode): {step name: figures}, updated with each record and anomaly.
+    A loss is unreplicated at a failover when another backend gave the answer that shows it than gave the user's
+    last acknowledged answer, and what is lost is exactly that last request (_unreplicated): the price of
+    asynchronous replication when a node fails just after it answered. Any other loss is not.
     """
-    counts = dict.fromkeys(ANOMALY_KINDS, 0)
+    counts = dict.fromkeys(ANOMALY_KINDS + UNREPLICATED_KINDS, 0)
     user = FlowUser(flow or PAGE_FLOW, state=None if flow else PAGE_START)
     page_step = PAGE_FLOW.steps[0]
+    # The server of the user's last acknowledged answer, and the user's session and state just before it.
+    last_server, last = None, None
     for record in records:
         ok = record.get("outcome") == "ok"
         if flow is None:
@@ -85,6 +112,8 @@ def _classify_user(records, examples, flow=None, steps=None):
             figures = steps[step.name]
             figures["requests"] += 1
             figures["failed"] += 0 if ok else 1
+        server = record.get("server")
+        before = (user.session, dict(user.state)) if ok else None
         for kind, key, expected, got in user.observe(step, record.get("session"), value, ok):
             counts[kind] += 1
             example = {
@@ -94,12 +123,19 @@ def _classify_user(records, examples, flow=None, steps=None):
                 "kind": kind,
                 "expected": expected,
                 "got": got,
-                "server": record.get("server"),
+                "server": server,
+                "previous_server": last_server,
             }
+            if kind in LOSSES:
+                failover = None not in (server, last_server) and server != last_server
+                example["unreplicated"] = bool(failover and _unreplicated(kind, step, key, expected, got, last))
+                counts[LOSSES[kind]] += example["unreplicated"]
             if flow is not None:
                 example.update(step=step.name, key=key)
                 steps[step.name][kind] += 1
             examples.append(example)
+        if ok:
+            last_server, last = server, before
     return counts
 
 
@@ -176,7 +212,7 @@ def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None
     latencies.sort()
 
     end_of_history = max([duration] + [_end(r) for r in records])
-    anomalies = dict.fromkeys(ANOMALY_KINDS, 0)
+    anomalies = dict.fromkeys(ANOMALY_KINDS + UNREPLICATED_KINDS, 0)
     examples = []
     users_with_anomaly = 0
     longest = 0.0
@@ -186,7 +222,7 @@ def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None
         counts = _classify_user(user_records, examples, flow, steps)
         for kind, n in counts.items():
             anomalies[kind] += n
-        if any(counts.values()):
+        if any(counts[kind] for kind in ANOMALY_KINDS):
             users_with_anomaly += 1
         user_longest, stalls, unrecovered = _stalls(user_records, fast_ms, end_of_history)
         longest = max(longest, user_longest)
@@ -208,6 +244,8 @@ def check_history(history, *, users, duration, fast_ms=1000.0, missed_slots=None
         "sessions_lost": anomalies["sessions_lost"],
         "updates_lost": anomalies["updates_lost"],
         "unacked_applied": anomalies["unacked_applied"],
+        "sessions_unreplicated": anomalies["sessions_unreplicated"],
+        "updates_unreplicated": anomalies["updates_unreplicated"],
         "users_with_anomaly": users_with_anomaly,
         "examples": examples[: max(0, max_examples)],
         "longest_stall_s": round(longest, 2),

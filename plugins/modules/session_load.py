@@ -396,6 +396,22 @@ summary:
       returned: always
       type: int
       sample: 2
+    sessions_unreplicated:
+      description:
+        - Of V(sessions_lost), those unreplicated at a failover, the price of asynchronous replication when a node
+          fails just after it answered. The answer that showed the loss came from another backend than the user's
+          last acknowledged answer, and the lost session was created by that last request.
+      returned: always
+      type: int
+      sample: 0
+    updates_unreplicated:
+      description:
+        - Of V(updates_lost), those unreplicated at a failover. The answer that showed the loss came from another
+          backend than the user's last acknowledged answer, and it shows the value from before that last request
+          (a counter that grows shows it grown once more), so exactly that one request was lost and nothing earlier.
+      returned: always
+      type: int
+      sample: 1
     users_with_anomaly:
       description: Users with at least one lost session, lost update or unacknowledged update applied.
       returned: always
@@ -405,14 +421,17 @@ summary:
       description:
         - Up to 50 anomalies in time order, each with C(user), C(seq), C(start), C(kind) (V(sessions_lost),
           V(updates_lost) or V(unacked_applied)), C(expected) and C(got) (the session bases for a lost session,
-          the counters otherwise) and C(server).
+          the counters otherwise), C(server) and C(previous_server) (the backend of the user's last acknowledged
+          answer before it).
+        - A lost session or update also has C(unreplicated) (see RV(summary.sessions_unreplicated)).
         - Flow mode, also C(step) and C(key) (the state key, V(null) for a lost session); C(expected) of a grow
           without C(by) is a text such as C(more than 4).
       returned: always
       type: list
       elements: dict
       sample:
-        - {user: 3, seq: 41, start: 20.512, kind: unacked_applied, expected: 42, got: 43, server: backend2.qyh.com}
+        - {user: 3, seq: 41, start: 20.512, kind: unacked_applied, expected: 42, got: 43, server: backend2.qyh.com,
+           previous_server: backend2.qyh.com}
     longest_stall_s:
       description: The longest stall of any user, seconds with two decimals; 0 when nobody stalled.
       returned: always

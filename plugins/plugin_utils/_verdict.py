@@ -27,6 +27,10 @@ LOAD_METRICS = {
     "failed_not_resent": "",
     "sessions_lost": "",
     "updates_lost": "",
+    # The losses other than those unreplicated at a failover (the load checker's sessions_unreplicated and
+    # updates_unreplicated): what a cell bounds when it accepts asynchronous replication's price, and nothing more.
+    "sessions_lost_other": "",
+    "updates_lost_other": "",
     "unacked_applied": "",
     "longest_stall_s": " s",
     "p99_ms": " ms",
@@ -84,17 +88,45 @@ def _probe_seen(probe):
 
 
 def load_observations(summary):
-    """The judged load figures from the load checker's summary (session_load's summary)."""
+    """The judged load figures from the load checker's summary (session_load's summary), and per loss figure a
+    sentence naming its first example, which a failed check gives (judge)."""
     not_resent = summary.get("failed_not_resent", 0)
-    return {
+    observed = {
         "failed_requests": summary["failed"] - not_resent,
         "failed_not_resent": not_resent,
         "sessions_lost": summary["sessions_lost"],
         "updates_lost": summary["updates_lost"],
+        "sessions_lost_other": summary["sessions_lost"] - summary.get("sessions_unreplicated", 0),
+        "updates_lost_other": summary["updates_lost"] - summary.get("updates_unreplicated", 0),
         "unacked_applied": summary["unacked_applied"],
         "longest_stall_s": summary["longest_stall_s"],
         "p99_ms": summary["latency_ms"]["p99"],
     }
+    examples = summary.get("examples") or []
+    for figure, kind, other in (
+        ("sessions_lost", "sessions_lost", False),
+        ("updates_lost", "updates_lost", False),
+        ("sessions_lost_other", "sessions_lost", True),
+        ("updates_lost_other", "updates_lost", True),
+    ):
+        example = next((e for e in examples if e["kind"] == kind and not (other and e.get("unreplicated"))), None)
+        if example is not None:
+            observed[f"{figure}_detail"] = f"the first: {_example_seen(example)}"
+    return observed
+
+
+def _example_seen(example):
+    """A load anomaly's example in words: whose answer, from which backend, showed what instead of what."""
+    what = "session" if example["kind"] == "sessions_lost" else example.get("key") or "counter"
+    text = (
+        f"user {example['user']}'s request {example['seq']} at {example['start']:g} s, answered by "
+        f"{example.get('server') or 'an unnamed backend'}, showed {what} {example['got']} where {example['expected']}"
+        " was expected"
+    )
+    if "previous_server" in example:
+        text += f" (the user's last good answer came from {example['previous_server'] or 'an unnamed backend'}"
+        text += ", a loss unreplicated at the failover)" if example.get("unreplicated") else ")"
+    return text
 
 
 def _number(where, value):
@@ -203,8 +235,16 @@ def rejoin_observations(stop):
     return {"rejoined": False}, detail
 
 
-def timing_observations(timing):
-    """restore_under_load: the fault's restore finished while the load still ran (so recovery was measured)."""
+def timing_observations(timing, stop=None):
+    """restore_under_load: the fault's restore finished while the load still ran (so recovery was measured).
+
+    With the load's stop (its stop file), on the load's own clock: the judge writes a condition into the stop file
+    only once the restore has finished, so the load saw one while it ran exactly when the restore came first. No
+    two hosts' clocks are compared: a wall clock that steps or drifts (seen here: at least 4 s within one run on a busy
+    virtual machine) cannot flip it. Without a stop, from the timing's wall clock times.
+    """
+    if stop and "asked" in stop:
+        return {"restore_under_load": stop["asked"] is not None and bool(stop.get("condition"))}
     if not timing:
         return {"restore_under_load": None}
     for key in ("load_started", "load_duration", "restored"):
@@ -247,9 +287,16 @@ def judge(expected, observed):
         ok = True
         if judged:
             ok = (low is None or seen >= low) and (high is None or seen <= high)
-        checks.append(
-            {"figure": name, "expected": describe_bound(low, high, unit), "observed": seen, "judged": judged, "ok": ok}
-        )
+        check = {
+            "figure": name,
+            "expected": describe_bound(low, high, unit),
+            "observed": seen,
+            "judged": judged,
+            "ok": ok,
+        }
+        if not ok and observed.get(f"{name}_detail"):
+            check["detail"] = f"{name} expected {check['expected']}, observed {seen}: {observed[f'{name}_detail']}"
+        checks.append(check)
     for name in AUDIT_METRICS:
         low, high = parse_bound(name, expected["audit"].get(name))
         seen = observed.get(name)
@@ -295,7 +342,7 @@ def verdict(expected, before=None, after=None, load=None, timing=None, stop=None
     observed.update({name: None for name in LOAD_METRICS})
     if load is not None:
         observed.update(load_observations(load))
-    observed.update(timing_observations(timing))
+    observed.update(timing_observations(timing, stop))
     for observations, (figures, detail) in (
         ("rejoined", rejoin_observations(stop)),
         ("unreplicated_attributes", audit_observations(audit)),

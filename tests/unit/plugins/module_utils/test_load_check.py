@@ -28,6 +28,8 @@ SUMMARY_KEYS = {
     "sessions_lost",
     "updates_lost",
     "unacked_applied",
+    "sessions_unreplicated",
+    "updates_unreplicated",
     "users_with_anomaly",
     "examples",
     "longest_stall_s",
@@ -107,8 +109,12 @@ def test_session_lost():
             "expected": "S1",
             "got": "NEW",
             "server": "backend2.test",
+            "previous_server": "backend1.test",
+            # A failover, but the session was five requests old: not the last request's loss.
+            "unreplicated": False,
         }
     ]
+    assert (summary["sessions_unreplicated"], summary["updates_unreplicated"]) == (0, 0)
     assert summary["failed"] == 0 and summary["stalled_users"] == 0
 
 
@@ -371,7 +377,10 @@ def test_page_mode_classifies_as_before_flows():
         got = [(e["user"], e["seq"], e["kind"], e["expected"], e["got"]) for e in summary["examples"]]
         assert sorted(got) == sorted(expected)
         assert "steps" not in summary and all(
-            set(e) == {"user", "seq", "start", "kind", "expected", "got", "server"} for e in summary["examples"]
+            set(e)
+            == {"user", "seq", "start", "kind", "expected", "got", "server", "previous_server"}
+            | ({"unreplicated"} if e["kind"] != "unacked_applied" else set())
+            for e in summary["examples"]
         )
 
 
@@ -436,6 +445,8 @@ def test_flow_lost_update_names_the_step_and_the_key():
         "expected": 3,
         "got": 2,
         "server": "backend1.test",
+        "previous_server": "backend1.test",
+        "unreplicated": False,
         "step": "view",
         "key": "items",
     }
@@ -469,6 +480,82 @@ def test_flow_lost_session_on_a_failed_answer_then_a_new_login():
         "NEW",
     )
     assert summary["steps"]["login"]["requests"] == 2 and summary["steps"]["add"]["failed"] == 1
+
+
+def failover(history, user, from_seq, server="backend2.test"):
+    """The user's answers from from_seq on come from server (the peer, after a failover)."""
+    for r in history:
+        if r["user"] == user and r["seq"] >= from_seq and r["outcome"] == "ok":
+            r["server"] = server
+    return history
+
+
+def unreplicated(summary):
+    return summary["sessions_unreplicated"], summary["updates_unreplicated"]
+
+
+def test_last_update_lost_at_a_failover_is_unreplicated():
+    # User 1's answer 4 (count 5) came from backend1; the peer's copy lacked it, so answer 5 shows 5 again.
+    history = failover(clean(), 1, 5)
+    for r in history:
+        if r["user"] == 1 and r["seq"] >= 5:
+            r["count"] = r["seq"]
+    summary = check_history(history, users=3, duration=1.0)
+    assert anomalies(summary) == {"sessions_lost": 0, "updates_lost": 1, "unacked_applied": 0}
+    assert unreplicated(summary) == (0, 1)
+    (example,) = summary["examples"]
+    assert (example["server"], example["previous_server"], example["unreplicated"]) == (
+        "backend2.test",
+        "backend1.test",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "servers", "why"),
+    [
+        ((5, 6), ("backend2.test", "backend2.test"), "two updates lost, not only the last"),
+        ((6, 7), ("backend1.test", "backend1.test"), "the same backend answered: a stale copy, no failover"),
+        ((6, 7), (None, None), "the backend is not named: no failover can be told"),
+    ],
+)
+def test_other_losses_are_not_unreplicated(counts, servers, why):
+    history = clean()
+    for r in history:
+        if r["user"] == 1 and r["seq"] >= 5:
+            # Acknowledged up to 5 (seq 4); seq 5 should show 6.
+            r["count"] = counts[0] - 1 + r["seq"] - 5 if counts == (5, 6) else r["seq"]
+            r["server"] = servers[0]
+    summary = check_history(history, users=3, duration=1.0)
+    assert summary["updates_lost"] == 1, why
+    assert unreplicated(summary) == (0, 0), why
+
+
+def test_session_created_by_the_last_request_lost_at_a_failover_is_unreplicated():
+    # User 0's first answer created S0 on backend1; the peer never had it and started NEW.
+    history = [rec(0, 0), rec(0, 1, count=1, session="NEW", server="backend2.test"), rec(0, 2, count=2, session="NEW")]
+    history[2]["server"] = "backend2.test"
+    summary = check_history(history, users=1, duration=1.0)
+    assert anomalies(summary) == {"sessions_lost": 1, "updates_lost": 0, "unacked_applied": 0}
+    assert unreplicated(summary) == (1, 0)
+
+
+def test_flow_last_add_lost_at_a_failover_is_unreplicated_and_an_older_one_is_not():
+    history = failover(shopper(0, 4), 0, 6)
+    # The third add (seq 5, 3 items) was answered by backend1; the view from the peer shows 2.
+    history[6]["state"] = {"items": 2}
+    history[7]["state"] = {"items": 3}
+    history[8]["state"] = {"items": 3}
+    summary = check_history(history, users=1, duration=1.0, flow=SHOP_FLOW)
+    assert anomalies(summary) == {"sessions_lost": 0, "updates_lost": 1, "unacked_applied": 0}
+    assert unreplicated(summary) == (0, 1)
+    # The same loss one request later: a view (seq 6, 3 items) was acknowledged after the add, so the add had had a
+    # whole request's time to replicate; the next add, from the peer, shows 3 instead of 4.
+    history = failover(shopper(0, 4), 0, 7)
+    history[7]["state"] = {"items": 3}
+    history[8]["state"] = {"items": 3}
+    summary = check_history(history, users=1, duration=1.0, flow=SHOP_FLOW)
+    assert summary["updates_lost"] == 1 and unreplicated(summary) == (0, 0)
 
 
 def test_flow_unknown_step_is_an_error():

@@ -119,6 +119,50 @@ def test_each_load_figure_above_its_bound_misses(figure, value):
     assert f"{name} expected at most 0, observed {value}" in result["text"]
 
 
+ASYNC = {
+    "probe": {"stable_before": True},
+    "load": {"sessions_lost": None, "updates_lost": None, "sessions_lost_other": 0, "updates_lost_other": 0},
+}
+
+
+def lost_update(unreplicated):
+    """A load summary with one lost update, unreplicated at a failover or not."""
+    example = {
+        "user": 7,
+        "seq": 41,
+        "start": 12.5,
+        "kind": "updates_lost",
+        "expected": 18,
+        "got": 17,
+        "server": "backend2",
+        "previous_server": "backend1",
+        "unreplicated": unreplicated,
+    }
+    return dict(LOAD, updates_lost=1, updates_unreplicated=int(unreplicated), examples=[example])
+
+
+def test_a_loss_unreplicated_at_a_failover_is_the_only_one_an_asynchronous_cell_accepts():
+    accepted = verdict(ASYNC, BEFORE, KEPT, lost_update(True))
+    assert accepted["matched"] is True, accepted["text"]
+    assert (accepted["observed"]["updates_lost"], accepted["observed"]["updates_lost_other"]) == (1, 0)
+    missed = verdict(ASYNC, BEFORE, KEPT, lost_update(False))
+    assert missed["failures"] == ["updates_lost_other"]
+    assert missed["text"] == (
+        "updates_lost_other expected at most 0, observed 1: the first: user 7's request 41 at 12.5 s, answered by"
+        " backend2, showed counter 17 where 18 was expected (the user's last good answer came from backend1)"
+    )
+    # A cell without the asynchronous allowance names the same example, and says when it was unreplicated.
+    strict = verdict(CLUSTER, BEFORE, KEPT, lost_update(True))
+    assert strict["text"].endswith(
+        "(the user's last good answer came from backend1, a loss unreplicated at the failover)"
+    )
+
+
+def test_a_summary_without_the_unreplicated_counts_counts_every_loss_as_other():
+    observed = verdict(ASYNC, BEFORE, KEPT, dict(LOAD, sessions_lost=2))["observed"]
+    assert (observed["sessions_lost_other"], observed["updates_lost_other"]) == (2, 0)
+
+
 def test_a_lost_session_in_the_probe_misses_kept_after():
     result = verdict(CLUSTER, BEFORE, LOST, LOAD)
     assert result["failures"] == ["kept_after"]
@@ -154,6 +198,19 @@ def test_a_load_that_ended_before_the_restore_misses_whatever_the_strategy():
     timing = {"load_started": 100.0, "load_duration": 30.0, "restored": 131.5}
     result = verdict({"probe": {}, "load": {}}, load=LOAD, timing=timing)
     assert result["failures"] == ["restore_under_load"]
+
+
+def test_the_load_s_stop_decides_restore_under_load_on_its_own_clock():
+    # The controller's wall clock ran ahead: by the timing the restore came after the load's end, yet the load saw
+    # the judge's condition (written only after the restore) while it ran.
+    ahead = {"load_started": 100.0, "load_duration": 33.9, "restored": 134.0}
+    seen = {"asked": 29.9, "condition": {"tail": 4.0}, "served": 0, "met": 29.9, "ended_by": "condition"}
+    result = verdict({"probe": {}, "load": {}}, load=LOAD, timing=ahead, stop=seen)
+    assert result["observed"]["restore_under_load"] is True and result["matched"] is True, result["text"]
+    # The load reached its limit without a stop file, or got the empty one a failed restore leaves: not measured.
+    for stop in ({"asked": None, "met": None, "ended_by": "duration"}, dict(seen, condition={})):
+        result = verdict({"probe": {}, "load": {}}, load=LOAD, timing={**ahead, "restored": 110.0}, stop=stop)
+        assert result["observed"]["restore_under_load"] is False
 
 
 def test_ranges_and_float_bounds():
