@@ -68,17 +68,17 @@ def _step_of(flow, record):
 
 def _unreplicated(kind, step, key, expected, got, last):
     """Whether a lost session or update is exactly the user's last acknowledged request, which its node had not
-    replicated yet: the session that request created, or the value the key had before it (a step that grows
-    shows that value grown once more).
+    replicated yet: the session that request created, or the value its key had before it (a step that grows
+    shows that value grown once more). A loss of another key than that request's cannot be that request's.
 
-    last: (session, state) of the user just before that request's answer.
+    last: the user's session just before that request's answer, the request's state key, and that key's value
+    just before the answer.
     """
-    session_before, state_before = last
+    session_before, last_key, base = last
     if kind == "sessions_lost":
         return session_before != expected
-    if kind != "updates_lost" or key not in state_before:
+    if kind != "updates_lost" or key != last_key or base is None:
         return False
-    base = state_before[key]
     if step.expect == "persist":
         return str(got) == str(base)
     return step.by is not None and isinstance(base, int) and isinstance(got, int) and got == base + step.by
@@ -98,7 +98,7 @@ def _classify_user(records, examples, flow=None, steps=None):
     counts = dict.fromkeys(ANOMALY_KINDS + UNREPLICATED_KINDS, 0)
     user = FlowUser(flow or PAGE_FLOW, state=None if flow else PAGE_START)
     page_step = PAGE_FLOW.steps[0]
-    # The server of the user's last acknowledged answer, and the user's session and state just before it.
+    # The server of the user's last acknowledged answer, and what _unreplicated needs from just before it.
     last_server, last = None, None
     for record in records:
         ok = record.get("outcome") == "ok"
@@ -113,7 +113,7 @@ def _classify_user(records, examples, flow=None, steps=None):
             figures["requests"] += 1
             figures["failed"] += 0 if ok else 1
         server = record.get("server")
-        before = (user.session, dict(user.state)) if ok else None
+        before = (user.session, step.key, user.state.get(step.key)) if ok else None
         for kind, key, expected, got in user.observe(step, record.get("session"), value, ok):
             counts[kind] += 1
             example = {
