@@ -32,8 +32,7 @@ description:
     when given (the load saw the judge's stop condition, written only after the restore, on its own clock), else
     from the timing's wall clock times. From the load's stop: C(rejoined), true when the load ended on its stop
     file's condition (the restored backend served the load's requests asked for, then the tail ran) rather than its
-    limit. Both are judged whenever they
-    are given: a load that ended first did not measure the recovery."
+    limit. Both are judged whenever they are given: a load that ended first did not measure the recovery."
   - "From the audit: C(unreplicated_attributes), how many session attributes (by name and class) Tomcat refused,
     left out (the cluster's class filter) or could not serialize or read back on any backend; a cell's C(audit)
     bounds it, and a miss names each attribute, its class, what happened and where."

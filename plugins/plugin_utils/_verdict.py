@@ -103,12 +103,9 @@ def load_observations(summary):
         "p99_ms": summary["latency_ms"]["p99"],
     }
     examples = summary.get("examples") or []
-    for figure, kind, other in (
-        ("sessions_lost", "sessions_lost", False),
-        ("updates_lost", "updates_lost", False),
-        ("sessions_lost_other", "sessions_lost", True),
-        ("updates_lost_other", "updates_lost", True),
-    ):
+    for figure in ("sessions_lost", "updates_lost", "sessions_lost_other", "updates_lost_other"):
+        # An _other figure's first example is the first loss of its kind that was not unreplicated.
+        kind, other = figure.replace("_other", ""), figure.endswith("_other")
         example = next((e for e in examples if e["kind"] == kind and not (other and e.get("unreplicated"))), None)
         if example is not None:
             observed[f"{figure}_detail"] = f"the first: {_example_seen(example)}"
@@ -253,6 +250,17 @@ def timing_observations(timing, stop=None):
     return {"restore_under_load": timing["restored"] <= timing["load_started"] + timing["load_duration"]}
 
 
+def _explained(check, observed):
+    """check, with a failed probe or load figure's default text followed by what was seen (observed's
+    <figure>_detail), when there is such a detail."""
+    name = check["figure"]
+    if not check["ok"] and observed.get(f"{name}_detail"):
+        check["detail"] = (
+            f"{name} expected {check['expected']}, observed {check['observed']}: {observed[f'{name}_detail']}"
+        )
+    return check
+
+
 def judge(expected, observed):
     """Judge observed figures against an expectation.
 
@@ -277,9 +285,7 @@ def judge(expected, observed):
             "judged": judged,
             "ok": (seen == want) if judged else True,
         }
-        if not check["ok"] and observed.get(f"{name}_detail"):
-            check["detail"] = f"{name} expected {check['expected']}, observed {seen}: {observed[f'{name}_detail']}"
-        checks.append(check)
+        checks.append(_explained(check, observed))
     for name, unit in LOAD_METRICS.items():
         low, high = parse_bound(name, expected["load"].get(name))
         seen = observed.get(name)
@@ -294,9 +300,7 @@ def judge(expected, observed):
             "judged": judged,
             "ok": ok,
         }
-        if not ok and observed.get(f"{name}_detail"):
-            check["detail"] = f"{name} expected {check['expected']}, observed {seen}: {observed[f'{name}_detail']}"
-        checks.append(check)
+        checks.append(_explained(check, observed))
     for name in AUDIT_METRICS:
         low, high = parse_bound(name, expected["audit"].get(name))
         seen = observed.get(name)
